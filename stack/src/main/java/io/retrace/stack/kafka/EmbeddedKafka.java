@@ -85,7 +85,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     // A static voter set: the controller's own port may differ between starts.
     p.put("controller.quorum.voters", NODE_ID + "@" + host + ":" + controllerPort);
     p.put(
-        "listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        "listeners",
+        "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
