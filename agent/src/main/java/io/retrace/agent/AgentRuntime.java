@@ -1,0 +1,175 @@
+package io.retrace.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.capture.AgentHooks;
+import io.retrace.agent.capture.CallRecorder;
+import io.retrace.agent.capture.HttpClientAdapter;
+import io.retrace.agent.capture.HttpServerAdapter;
+import io.retrace.agent.capture.JdbcAdapter;
+import io.retrace.agent.capture.SessionIds;
+import io.retrace.agent.publish.AgentMetrics;
+import io.retrace.agent.publish.EventBuffer;
+import io.retrace.agent.publish.EventSink;
+import io.retrace.agent.publish.FileSink;
+import io.retrace.agent.publish.KafkaSink;
+import io.retrace.agent.publish.Publisher;
+import io.retrace.agent.publish.Spool;
+import io.retrace.agent.recorder.ExecutorRecorder;
+import io.retrace.agent.recorder.HttpClientRecorder;
+import io.retrace.agent.recorder.HttpServerRecorder;
+import io.retrace.agent.recorder.JdbcRecorder;
+import io.retrace.agent.recorder.Recorder;
+import io.retrace.agent.recorder.ValueRecorder;
+import io.retrace.schemas.event.Origin;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.ObjectName;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Wires the running agent: buffer, publisher and sink, the adapters behind {@link
+ * io.retrace.agent.bootstrap.Hooks}, the recorders, and the triggers that start recording.
+ */
+public final class AgentRuntime {
+  private static final Logger log = Logger.getLogger(AgentRuntime.class.getName());
+
+  static final List<Recorder> RECORDERS =
+      List.of(
+          new ValueRecorder(),
+          new HttpServerRecorder(),
+          new HttpClientRecorder(),
+          new JdbcRecorder(),
+          new ExecutorRecorder());
+
+  private AgentRuntime() {}
+
+  public static void start(AgentConfig config, Instrumentation inst) throws Exception {
+    long started = System.nanoTime();
+    String agentId = UUID.randomUUID().toString();
+    Origin origin =
+        new Origin(
+            config.service(),
+            config.version().isEmpty() ? null : config.version(),
+            null,
+            config.host().isEmpty() ? null : config.host(),
+            config.pod().isEmpty() ? null : config.pod(),
+            null,
+            config.region().isEmpty() ? null : config.region(),
+            config.environment().isEmpty() ? null : config.environment(),
+            agentId,
+            ProcessHandle.current().pid());
+    EventBuffer buffer = new EventBuffer(config.bufferEvents());
+    AgentMetrics metrics = new AgentMetrics(buffer);
+    CallRecorder recorder = new CallRecorder(origin, buffer);
+    EventSink sink = sink(config, metrics);
+    Publisher publisher = new Publisher(buffer, sink, recorder::gap, metrics);
+    publisher.start();
+    Dispatch.hooks =
+        new AgentHooks(
+            recorder,
+            new HttpServerAdapter(
+                recorder,
+                new SessionIds(config.correlationHeader(), config.sampleRate(), agentId),
+                config.bodyMaxBytes()),
+            new HttpClientAdapter(recorder, config.bodyMaxBytes()),
+            new JdbcAdapter(recorder, config.jdbcMaxRows()));
+    install(inst);
+    ManagementFactory.getPlatformMBeanServer()
+        .registerMBean(metrics, new ObjectName("io.retrace:type=Agent"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  recorder.stop("shutdown");
+                  try {
+                    publisher.close(5_000);
+                  } catch (Exception e) {
+                    log.log(Level.WARNING, "Retrace: flushing events at shutdown failed", e);
+                  }
+                },
+                "retrace-shutdown"));
+    if (!config.recording().isEmpty()) {
+      recorder.start(config.recording());
+    }
+    log.info(
+        String.format(
+            "Retrace agent %s for service %s started in %d ms (sink: %s%s)",
+            agentId,
+            config.service(),
+            (System.nanoTime() - started) / 1_000_000,
+            config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
+            config.recording().isEmpty() ? "" : ", recording " + config.recording()));
+  }
+
+  private static EventSink sink(AgentConfig config, AgentMetrics metrics) throws Exception {
+    if (config.out() != null) {
+      return new FileSink(config.out());
+    }
+    if (config.bootstrap().isEmpty()) {
+      throw new IllegalArgumentException(
+          "set bootstrap=host:port, or out=FILE to record to a file");
+    }
+    Path spoolDir =
+        config.spoolDir() != null
+            ? config.spoolDir()
+            : Path.of(System.getProperty("java.io.tmpdir"), "retrace-spool-" + config.service());
+    return new KafkaSink(
+        config.bootstrap(),
+        config.registry(),
+        new Spool(spoolDir, config.spoolMaxBytes()),
+        config.topicPartitions(),
+        metrics);
+  }
+
+  private static void install(Instrumentation inst) {
+    AgentBuilder builder =
+        new AgentBuilder.Default()
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(new FailureListener())
+            .ignore(
+                nameStartsWith("io.retrace.agent.")
+                    .or(nameStartsWith("net.bytebuddy."))
+                    .or(isSynthetic()));
+    ClassLoader agentLoader = AgentRuntime.class.getClassLoader();
+    for (Recorder recorder : RECORDERS) {
+      builder = recorder.install(builder, agentLoader);
+    }
+    builder.installOn(inst);
+  }
+
+  /** Logs classes the agent failed to instrument; they run as they are. */
+  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        Throwable throwable) {
+      log.log(Level.FINE, "Retrace could not instrument " + typeName, throwable);
+    }
+
+    @Override
+    public void onTransformation(
+        TypeDescription type,
+        ClassLoader classLoader,
+        JavaModule module,
+        boolean loaded,
+        DynamicType dynamicType) {
+      log.log(Level.FINE, "Retrace instrumented {0}", type.getName());
+    }
+  }
+}

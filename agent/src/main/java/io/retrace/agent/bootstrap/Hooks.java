@@ -1,0 +1,96 @@
+package io.retrace.agent.bootstrap;
+
+/**
+ * What advice calls into; implemented by the agent in its own class loader. Types are JDK or {@code
+ * Object} only, because this interface lives in the bootstrap class loader and advice in any class
+ * loader must be able to link against it. Implementations never throw.
+ */
+public interface Hooks {
+  /** A nondeterministic value was read ({@code source} is a ValueSource ordinal). */
+  void value(int source, String site, Object value);
+
+  /**
+   * In replay mode: the recorded value for the next read of {@code site}, or null to let the real
+   * call run (nothing recorded for it).
+   */
+  Object replayValue(int source, String site);
+
+  /** An inbound HTTP exchange starts; returns a handle for {@link #serverExit}, or null. */
+  Object serverEnter(Object exchange);
+
+  void serverExit(Object handle, Object exchange, Throwable thrown);
+
+  /** An outbound HTTP request is about to be sent; returns a handle, or null. */
+  Object clientEnter(Object request);
+
+  void clientExit(Object handle, Object response, Throwable thrown);
+
+  /** A JDBC statement executes; returns a handle, or null. */
+  Object jdbcEnter(Object statement, String sql, int operation);
+
+  /**
+   * A JDBC statement finished. Returns what the application should get instead of {@code result} (a
+   * copied ResultSet it can still read), or {@code result} itself.
+   */
+  Object jdbcExit(Object handle, Object statement, Object result, Throwable thrown);
+
+  /** A PreparedStatement was made from {@code sql}. */
+  void jdbcPrepared(Object statement, String sql);
+
+  /** A PreparedStatement parameter was set. */
+  void jdbcParameter(Object statement, int index, Object value);
+
+  /**
+   * Work handed to another thread: returns a wrapper carrying the caller's session, or the task.
+   */
+  Runnable wrap(Runnable task);
+
+  /** Hooks that do nothing: in place until the agent has started. */
+  Hooks NONE =
+      new Hooks() {
+        @Override
+        public void value(int source, String site, Object value) {}
+
+        @Override
+        public Object replayValue(int source, String site) {
+          return null;
+        }
+
+        @Override
+        public Object serverEnter(Object exchange) {
+          return null;
+        }
+
+        @Override
+        public void serverExit(Object handle, Object exchange, Throwable thrown) {}
+
+        @Override
+        public Object clientEnter(Object request) {
+          return null;
+        }
+
+        @Override
+        public void clientExit(Object handle, Object response, Throwable thrown) {}
+
+        @Override
+        public Object jdbcEnter(Object statement, String sql, int operation) {
+          return null;
+        }
+
+        @Override
+        public Object jdbcExit(Object handle, Object statement, Object result, Throwable thrown) {
+          return result;
+        }
+
+        @Override
+        public void jdbcPrepared(Object statement, String sql) {}
+
+        @Override
+        public void jdbcParameter(Object statement, int index, Object value) {}
+
+        @Override
+        public Runnable wrap(Runnable task) {
+          return task;
+        }
+      };
+}

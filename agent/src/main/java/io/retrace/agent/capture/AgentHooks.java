@@ -1,0 +1,200 @@
+package io.retrace.agent.capture;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.Hooks;
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.ValueRead;
+import io.retrace.schemas.event.ValueSource;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's side of {@link Hooks}: guards against recursion and the agent's own threads, then
+ * hands each call to its adapter. Every method swallows its own failures: the host application must
+ * never see an exception from the agent.
+ */
+public final class AgentHooks implements Hooks {
+  private static final Logger log = Logger.getLogger(AgentHooks.class.getName());
+  private static final ValueSource[] SOURCES = ValueSource.values();
+
+  private final CallRecorder recorder;
+  private final HttpServerAdapter server;
+  private final HttpClientAdapter client;
+  private final JdbcAdapter jdbc;
+
+  public AgentHooks(
+      CallRecorder recorder, HttpServerAdapter server, HttpClientAdapter client, JdbcAdapter jdbc) {
+    this.recorder = recorder;
+    this.server = server;
+    this.client = client;
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void value(int source, String site, Object value) {
+    // Clock and random reads matter only for a request's replay; outside a session they are the
+    // noise of logging frameworks and pools.
+    SessionContext ctx = SessionContext.current();
+    if (ctx == null || !Dispatch.enter()) {
+      return;
+    }
+    try {
+      recorder.record(
+          EventKind.VALUE_READ,
+          new ValueRead(SOURCES[source], site, null, encode(value)),
+          recorder.newCall(),
+          ctx.currentCall);
+    } catch (Throwable t) {
+      failed("value", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  /** Values as the Avro union holds them; replay turns them back (see ValueRecorder). */
+  static Object encode(Object value) {
+    if (value instanceof UUID uuid) {
+      return uuid.toString();
+    }
+    if (value instanceof Instant instant) {
+      return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+    return value;
+  }
+
+  @Override
+  public Object replayValue(int source, String site) {
+    return null;
+  }
+
+  @Override
+  public Object serverEnter(Object exchange) {
+    if (!Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return server.enter(exchange);
+    } catch (Throwable t) {
+      failed("http server", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void serverExit(Object handle, Object exchange, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return;
+    }
+    try {
+      server.exit(handle, exchange, thrown);
+    } catch (Throwable t) {
+      failed("http server", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object clientEnter(Object request) {
+    if (!Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return client.enter(request);
+    } catch (Throwable t) {
+      failed("http client", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void clientExit(Object handle, Object response, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return;
+    }
+    try {
+      client.exit(handle, response, thrown);
+    } catch (Throwable t) {
+      failed("http client", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object jdbcEnter(Object statement, String sql, int operation) {
+    if (!Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return jdbc.enter(statement, sql, operation);
+    } catch (Throwable t) {
+      failed("jdbc", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object jdbcExit(Object handle, Object statement, Object result, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return result;
+    }
+    try {
+      return jdbc.exit(handle, statement, result, thrown);
+    } catch (Throwable t) {
+      failed("jdbc", t);
+      return result;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void jdbcPrepared(Object statement, String sql) {
+    if (!Dispatch.enter()) {
+      return;
+    }
+    try {
+      jdbc.prepared(statement, sql);
+    } catch (Throwable t) {
+      failed("jdbc", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void jdbcParameter(Object statement, int index, Object value) {
+    if (!Dispatch.enter()) {
+      return;
+    }
+    try {
+      jdbc.parameter(statement, index, value);
+    } catch (Throwable t) {
+      failed("jdbc", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Runnable wrap(Runnable task) {
+    SessionContext ctx = SessionContext.current();
+    if (ctx == null || task instanceof ContextRunnable) {
+      return task;
+    }
+    return new ContextRunnable(task, ctx.fork());
+  }
+
+  private static void failed(String what, Throwable t) {
+    log.log(Level.FINE, "Retrace " + what + " capture failed", t);
+  }
+}

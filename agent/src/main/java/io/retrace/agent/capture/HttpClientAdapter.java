@@ -1,0 +1,99 @@
+package io.retrace.agent.capture;
+
+import io.retrace.schemas.event.Body;
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.HttpExchange;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Outbound calls of {@code java.net.http.HttpClient} ({@code send} and {@code sendAsync}): the
+ * request line and headers, and the response status, headers and body when the body handler made a
+ * String or byte[] of it. A {@code send} runs through {@code sendAsync}; only the outer call
+ * records.
+ */
+public final class HttpClientAdapter {
+  private final CallRecorder recorder;
+  private final int bodyMax;
+  private final ThreadLocal<Boolean> active = new ThreadLocal<>();
+
+  public HttpClientAdapter(CallRecorder recorder, int bodyMax) {
+    this.recorder = recorder;
+    this.bodyMax = bodyMax;
+  }
+
+  private record Call(
+      HttpRequest request, SessionContext ctx, long callId, long parent, long startNanos) {}
+
+  Object enter(Object requestObject) {
+    if (active.get() != null) {
+      return null;
+    }
+    SessionContext ctx = SessionContext.current();
+    active.set(Boolean.TRUE);
+    return new Call(
+        (HttpRequest) requestObject,
+        ctx,
+        recorder.newCall(),
+        ctx == null ? 0 : ctx.currentCall,
+        System.nanoTime());
+  }
+
+  void exit(Object handle, Object response, Throwable thrown) {
+    active.remove();
+    Call call = (Call) handle;
+    if (response instanceof CompletableFuture<?> future) {
+      future.whenComplete((r, error) -> record(call, r, error));
+    } else {
+      record(call, response, thrown);
+    }
+  }
+
+  private void record(Call call, Object responseObject, Throwable thrown) {
+    HttpRequest request = call.request();
+    HttpResponse<?> response = responseObject instanceof HttpResponse<?> r ? r : null;
+    String contentType =
+        response == null ? null : response.headers().firstValue("Content-Type").orElse(null);
+    HttpExchange exchange =
+        new HttpExchange(
+            request.method(),
+            request.uri().toString(),
+            null,
+            HttpServerAdapter.headers(request.headers().map()),
+            null,
+            response == null ? null : response.statusCode(),
+            response == null
+                ? java.util.List.of()
+                : HttpServerAdapter.headers(response.headers().map()),
+            response == null ? null : body(response.body(), contentType),
+            System.nanoTime() - call.startNanos(),
+            thrown == null ? null : Errors.info(thrown));
+    SessionContext previous = SessionContext.current();
+    SessionContext.set(call.ctx());
+    try {
+      recorder.record(EventKind.HTTP_CLIENT, exchange, call.callId(), call.parent());
+    } finally {
+      SessionContext.set(previous);
+    }
+  }
+
+  private Body body(Object body, String contentType) {
+    byte[] bytes;
+    if (body instanceof String s) {
+      bytes = s.getBytes(StandardCharsets.UTF_8);
+    } else if (body instanceof byte[] b) {
+      bytes = b;
+    } else {
+      return null;
+    }
+    boolean truncated = bytes.length > bodyMax;
+    return new Body(
+        ByteBuffer.wrap(truncated ? java.util.Arrays.copyOf(bytes, bodyMax) : bytes),
+        contentType,
+        truncated,
+        (long) bytes.length);
+  }
+}

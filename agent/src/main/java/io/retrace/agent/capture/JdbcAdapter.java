@@ -1,0 +1,205 @@
+package io.retrace.agent.capture;
+
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.JdbcCall;
+import io.retrace.schemas.event.JdbcOperation;
+import io.retrace.schemas.event.JdbcParameter;
+import io.retrace.schemas.event.ResultColumn;
+import io.retrace.schemas.event.ResultSetData;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetProvider;
+
+/**
+ * JDBC statements: the SQL (from {@code prepareStatement} or the execute call), the parameters set
+ * on a PreparedStatement, and the outcome — update counts, or the rows of a query, which are copied
+ * into a {@link CachedRowSet} that the application then reads in place of the driver's ResultSet.
+ */
+public final class JdbcAdapter {
+  /** Operation codes advice passes (it cannot see the Avro enum). */
+  public static final int EXECUTE = 0;
+
+  public static final int QUERY = 1;
+  public static final int UPDATE = 2;
+  public static final int BATCH = 3;
+
+  private static final JdbcOperation[] OPERATIONS = {
+    JdbcOperation.EXECUTE, JdbcOperation.QUERY, JdbcOperation.UPDATE, JdbcOperation.BATCH
+  };
+
+  private final CallRecorder recorder;
+  private final int maxRows;
+  private final ThreadLocal<Call> active = new ThreadLocal<>();
+
+  /** SQL and pending parameters per live statement; weak, so closed statements go away. */
+  private final Map<Object, StatementState> statements =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  public JdbcAdapter(CallRecorder recorder, int maxRows) {
+    this.recorder = recorder;
+    this.maxRows = maxRows;
+  }
+
+  private static final class StatementState {
+    String sql;
+    final TreeMap<Integer, Object> parameters = new TreeMap<>();
+  }
+
+  private record Call(
+      String sql,
+      int operation,
+      List<JdbcParameter> parameters,
+      long callId,
+      long parent,
+      long start) {}
+
+  /** Remembers the SQL a PreparedStatement was made from. */
+  public void prepared(Object statement, String sql) {
+    state(statement).sql = sql;
+  }
+
+  void parameter(Object statement, int index, Object value) {
+    state(statement).parameters.put(index, value);
+  }
+
+  Object enter(Object statement, String sql, int operation) {
+    if (active.get() != null) {
+      return null; // a driver calling its own execute methods
+    }
+    StatementState state = statements.get(statement);
+    String effectiveSql = sql != null ? sql : state != null ? state.sql : null;
+    List<JdbcParameter> params = new ArrayList<>();
+    if (state != null) {
+      state.parameters.forEach((i, v) -> params.add(new JdbcParameter(0, i, null, null, value(v))));
+    }
+    SessionContext ctx = SessionContext.current();
+    Call call =
+        new Call(
+            effectiveSql == null ? "" : effectiveSql,
+            operation,
+            params,
+            recorder.newCall(),
+            ctx == null ? 0 : ctx.currentCall,
+            System.nanoTime());
+    active.set(call);
+    return call;
+  }
+
+  Object exit(Object handle, Object statement, Object result, Throwable thrown)
+      throws SQLException {
+    active.remove();
+    Call call = (Call) handle;
+    ResultSetData rows = null;
+    Object returned = result;
+    List<Long> counts = List.of();
+    if (result instanceof ResultSet rs && thrown == null) {
+      CachedRowSet copy = RowSetProvider.newFactory().createCachedRowSet();
+      copy.populate(rs);
+      rs.close();
+      rows = rows(copy);
+      copy.beforeFirst();
+      returned = copy;
+    } else if (result instanceof Integer n) {
+      counts = List.of(n.longValue());
+    } else if (result instanceof Long n) {
+      counts = List.of(n);
+    } else if (result instanceof int[] batch) {
+      counts = new ArrayList<>();
+      for (int n : batch) {
+        counts.add((long) n);
+      }
+    } else if (result instanceof Boolean isQuery && !isQuery && statement instanceof Statement s) {
+      counts = List.of((long) s.getUpdateCount());
+    }
+    recorder.record(
+        EventKind.JDBC,
+        new JdbcCall(
+            OPERATIONS[call.operation()],
+            call.sql(),
+            null,
+            call.parameters(),
+            rows,
+            counts,
+            System.nanoTime() - call.start(),
+            thrown == null ? null : Errors.info(thrown)),
+        call.callId(),
+        call.parent());
+    StatementState state = statements.get(statement);
+    if (state != null) {
+      state.parameters.clear();
+    }
+    return returned;
+  }
+
+  private ResultSetData rows(CachedRowSet rs) throws SQLException {
+    ResultSetMetaData meta = rs.getMetaData();
+    int n = meta.getColumnCount();
+    List<ResultColumn> columns = new ArrayList<>(n);
+    for (int i = 1; i <= n; i++) {
+      columns.add(
+          new ResultColumn(
+              meta.getColumnName(i),
+              meta.getColumnLabel(i),
+              meta.getColumnType(i),
+              meta.getColumnTypeName(i)));
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    boolean truncated = false;
+    rs.beforeFirst();
+    while (rs.next()) {
+      if (rows.size() == maxRows) {
+        truncated = true;
+        break;
+      }
+      List<Object> row = new ArrayList<>(n);
+      for (int i = 1; i <= n; i++) {
+        row.add(value(rs.getObject(i)));
+      }
+      rows.add(row);
+    }
+    return new ResultSetData(columns, rows, truncated);
+  }
+
+  /** A JDBC value as the Avro union holds it: primitives as they are, anything else as text. */
+  static Object value(Object v) {
+    if (v == null
+        || v instanceof Boolean
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Float
+        || v instanceof Double
+        || v instanceof String) {
+      return v;
+    }
+    if (v instanceof Short s) {
+      return (int) s;
+    }
+    if (v instanceof Byte b) {
+      return (int) b;
+    }
+    if (v instanceof byte[] bytes) {
+      return ByteBuffer.wrap(bytes);
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    return v.toString();
+  }
+
+  private StatementState state(Object statement) {
+    synchronized (statements) {
+      return statements.computeIfAbsent(statement, s -> new StatementState());
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.retrace.agent.publish;
+
+import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.serde.AvroSerializer;
+import io.retrace.schemas.topic.Topic;
+import io.retrace.schemas.topic.TopicAdmin;
+import io.retrace.schemas.topic.Topics;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Sends events to {@code retrace.rec.<recording>} keyed by session id, with an idempotent acks=all
+ * producer. While the broker is unreachable, events go to the {@link Spool} in order; once a probe
+ * reaches the broker again, the spool drains first and live sending resumes after it.
+ */
+public final class KafkaSink implements EventSink {
+  private static final Logger log = Logger.getLogger(KafkaSink.class.getName());
+  private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final KafkaProducer<String, RecordedEvent> producer;
+  private final Admin admin;
+  private final Spool spool;
+  private final int partitions;
+  private final AgentMetrics metrics;
+  private final Set<String> knownTopics = new HashSet<>();
+  private final ConcurrentLinkedQueue<RecordedEvent> failed = new ConcurrentLinkedQueue<>();
+  private boolean spooling;
+  private long nextProbe;
+
+  public KafkaSink(
+      String bootstrap, String registryUrl, Spool spool, int partitions, AgentMetrics metrics) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20);
+    // Short waits: an unreachable broker sends events to the spool quickly, not after minutes.
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    config.put(ProducerConfig.CLIENT_ID_CONFIG, "retrace-agent");
+    config.put("schema.registry.url", registryUrl);
+    AvroSerializer<RecordedEvent> values = new AvroSerializer<>();
+    values.configure(config, false);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "retrace-agent-admin"));
+    this.spool = spool;
+    this.partitions = partitions;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void write(List<RecordedEvent> events) throws IOException {
+    List<RecordedEvent> retry = new ArrayList<>();
+    for (RecordedEvent e; (e = failed.poll()) != null; ) {
+      retry.add(e);
+    }
+    if (!retry.isEmpty()) {
+      enterSpooling("sends failed: " + retry.size() + " events");
+      toSpool(retry);
+    }
+    if (spooling && !tryLeaveSpooling()) {
+      toSpool(events);
+      return;
+    }
+    for (int i = 0; i < events.size(); i++) {
+      try {
+        send(events.get(i));
+      } catch (RuntimeException unreachable) {
+        enterSpooling(unreachable.toString());
+        toSpool(events.subList(i, events.size()));
+        return;
+      }
+    }
+  }
+
+  private void send(RecordedEvent event) {
+    String topic = topicFor(event.getRecordingId());
+    producer.send(
+        new ProducerRecord<>(topic, event.getSessionId(), event),
+        (metadata, error) -> {
+          if (error == null) {
+            metrics.sent.increment();
+          } else {
+            metrics.sendErrors.increment();
+            failed.add(event);
+          }
+        });
+  }
+
+  private String topicFor(String recordingId) {
+    Topic<String, RecordedEvent> topic = Topics.recording(recordingId, partitions);
+    if (knownTopics.add(topic.name())) {
+      try {
+        TopicAdmin.ensure(admin, List.of(topic), (short) 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        knownTopics.remove(topic.name());
+        throw e;
+      }
+    }
+    return topic.name();
+  }
+
+  private void enterSpooling(String why) {
+    if (!spooling) {
+      log.log(Level.WARNING, "Retrace: broker unreachable ({0}); spooling events to disk", why);
+      spooling = true;
+      nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+    }
+  }
+
+  private boolean tryLeaveSpooling() throws IOException {
+    if (System.nanoTime() < nextProbe) {
+      return false;
+    }
+    nextProbe = System.nanoTime() + PROBE_INTERVAL_NANOS;
+    try {
+      admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+    } catch (Exception stillDown) {
+      return false;
+    }
+    if (spool != null) {
+      long drained =
+          spool.drain(
+              events -> {
+                events.forEach(this::send);
+                producer.flush();
+              });
+      log.log(Level.INFO, "Retrace: broker reachable again; drained {0} spooled events", drained);
+    }
+    spooling = !failed.isEmpty();
+    return !spooling;
+  }
+
+  private void toSpool(List<RecordedEvent> events) throws IOException {
+    if (spool == null) {
+      metrics.dropped.add(events.size());
+      return;
+    }
+    spool.append(events);
+    metrics.spooled.add(events.size());
+  }
+
+  @Override
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+    admin.close(Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,96 @@
+package io.retrace.agent.publish;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.schemas.event.RecordedEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The agent's one publishing thread: drains the {@link EventBuffer}, adds a gap marker for every
+ * session that lost events to a full buffer, and writes to the sink. Serialization and I/O happen
+ * here, never on application threads.
+ */
+public final class Publisher implements AutoCloseable {
+  private static final Logger log = Logger.getLogger(Publisher.class.getName());
+  private static final int BATCH = 1024;
+  private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final EventBuffer buffer;
+  private final EventSink sink;
+  private final BiFunction<String, Long, RecordedEvent> gapMarker;
+  private final AgentMetrics metrics;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param gapMarker builds the marker for {@code (session, droppedCount)}; the session is {@link
+   *     EventBuffer#OVERFLOW} for drops that cannot be attributed to one session
+   */
+  public Publisher(
+      EventBuffer buffer,
+      EventSink sink,
+      BiFunction<String, Long, RecordedEvent> gapMarker,
+      AgentMetrics metrics) {
+    this.buffer = buffer;
+    this.sink = sink;
+    this.gapMarker = gapMarker;
+    this.metrics = metrics;
+    this.thread = new Thread(this::run, "retrace-publisher");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private void run() {
+    Dispatch.suppressCurrentThread();
+    List<RecordedEvent> batch = new ArrayList<>(BATCH);
+    long nextFlush = System.nanoTime() + FLUSH_INTERVAL_NANOS;
+    while (running || buffer.size() > 0) {
+      try {
+        buffer.drain(batch, BATCH, 100);
+        for (Map.Entry<String, Long> drop : buffer.takeDrops().entrySet()) {
+          batch.add(gapMarker.apply(drop.getKey(), drop.getValue()));
+        }
+        if (!batch.isEmpty()) {
+          sink.write(batch);
+          if (sink instanceof FileSink) {
+            metrics.sent.add(batch.size());
+          }
+          batch.clear();
+        }
+        if (System.nanoTime() > nextFlush) {
+          sink.flush();
+          nextFlush = System.nanoTime() + FLUSH_INTERVAL_NANOS;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Throwable t) {
+        // Never let the publisher die: count, log, and keep draining.
+        metrics.dropped.add(batch.size());
+        batch.clear();
+        log.log(Level.WARNING, "Retrace publisher failed to write a batch", t);
+      }
+    }
+  }
+
+  /** Stops after everything already captured is written, waiting at most {@code timeoutMillis}. */
+  public void close(long timeoutMillis) throws Exception {
+    running = false;
+    thread.join(timeoutMillis);
+    sink.flush();
+    sink.close();
+  }
+
+  @Override
+  public void close() throws Exception {
+    close(10_000);
+  }
+}

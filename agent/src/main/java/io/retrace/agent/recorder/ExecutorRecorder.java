@@ -1,0 +1,47 @@
+package io.retrace.agent.recorder;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Carries the session into work handed to thread pools — {@code ThreadPoolExecutor.execute} (and so
+ * every {@code submit}), {@code ForkJoinPool.execute}, which {@code CompletableFuture}'s async
+ * stages use — so that a dependency called on a pool thread is attributed to its request.
+ */
+public final class ExecutorRecorder implements Recorder {
+  @Override
+  public String name() {
+    return "executors";
+  }
+
+  @Override
+  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
+    return builder
+        .type(
+            namedOneOf(
+                "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool"))
+        .transform(
+            Recorder.advice(agentLoader)
+                .advice(
+                    named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
+                    ExecuteAdvice.class.getName()));
+  }
+
+  /** Wraps the task with the submitting thread's session. */
+  public static final class ExecuteAdvice {
+    private ExecuteAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
+      if (Dispatch.mode != Dispatch.OFF && task != null) {
+        task = Dispatch.hooks.wrap(task);
+      }
+    }
+  }
+}

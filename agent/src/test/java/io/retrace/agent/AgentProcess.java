@@ -1,0 +1,108 @@
+package io.retrace.agent;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The example order service on its own JVM with the packaged agent jar attached, as a user runs it.
+ * Output goes to a file (a pipe loses its last lines when the JDK closes it at exit).
+ */
+final class AgentProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
+
+  private final Process process;
+  private final Path log;
+  private final int port;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private AgentProcess(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  /** Starts the order service with {@code -javaagent:retrace-agent.jar=<agentArgs>}. */
+  static AgentProcess start(Path workDir, String agentArgs, String... jvmOptions)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.addAll(List.of(jvmOptions));
+    command.add("-javaagent:" + System.getProperty("retrace.agent.jar") + "=" + agentArgs);
+    command.add("-cp");
+    command.add(System.getProperty("retrace.examples.classpath"));
+    command.add("io.retrace.examples.orders.OrdersService");
+    command.add("0");
+    Path log = Files.createTempFile(workDir, "app", ".log");
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int[] port = new int[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .failFast("the service exited: " + log, () -> !process.isAlive())
+        .until(
+            () -> {
+              Matcher m = READY.matcher(Files.readString(log, UTF_8));
+              if (m.find()) {
+                port[0] = Integer.parseInt(m.group(1));
+                return true;
+              }
+              return false;
+            });
+    return new AgentProcess(process, log, port[0]);
+  }
+
+  HttpResponse<String> post(String path, String requestId, String json) throws Exception {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("X-Request-Id", requestId)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  HttpResponse<String> get(String path, String requestId) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)).header("X-Request-Id", requestId).GET().build());
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  String output() throws IOException {
+    return Files.readString(log, UTF_8);
+  }
+
+  /** SIGTERM, as a service manager would; the agent flushes in its shutdown hook. */
+  int stop() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("service did not stop within 30 s:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

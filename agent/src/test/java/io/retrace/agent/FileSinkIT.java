@@ -1,0 +1,158 @@
+package io.retrace.agent;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.HttpExchange;
+import io.retrace.schemas.event.JdbcCall;
+import io.retrace.schemas.event.JdbcOperation;
+import io.retrace.schemas.event.Marker;
+import io.retrace.schemas.event.MarkerType;
+import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.event.ValueRead;
+import io.retrace.schemas.event.ValueSource;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged agent on the example service, recording to a file: every dependency a request
+ * touches — on the request thread or a pool thread — is attributed to that request's session,
+ * nested under its inbound call, with the values the application actually saw.
+ */
+class FileSinkIT {
+  @TempDir Path dir;
+
+  @Test
+  void recordsARequestWithEveryDependencyItTouched() throws Exception {
+    Path out = dir.resolve("events.avro");
+    HttpResponse<String> created;
+    HttpResponse<String> read;
+    try (AgentProcess app =
+        AgentProcess.start(dir, "service=orders,version=1.2.3,recording=rec-file,out=" + out)) {
+      created = app.post("/orders", "req-create", "{\"product\":1,\"qty\":2}");
+      String id = field(created.body(), "id");
+      read = app.get("/orders/" + id, "req-read");
+      assertThat(app.stop()).as(app.output()).isIn(0, 143);
+    }
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(read.statusCode()).isEqualTo(200);
+    List<RecordedEvent> events = read(out);
+
+    assertThat(events.get(0).getPayload())
+        .isInstanceOfSatisfying(
+            Marker.class, m -> assertThat(m.getType()).isEqualTo(MarkerType.RECORDING_START));
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getRecordingId()).isEqualTo("rec-file");
+              assertThat(e.getOrigin().getService()).isEqualTo("orders");
+              assertThat(e.getOrigin().getVersion()).isEqualTo("1.2.3");
+            });
+    assertThat(events).extracting(RecordedEvent::getSequence).isSorted().doesNotHaveDuplicates();
+
+    List<RecordedEvent> create = session(events, "req-create");
+    RecordedEvent inbound = only(create, EventKind.HTTP_SERVER);
+    HttpExchange in = (HttpExchange) inbound.getPayload();
+    assertThat(in.getMethod()).isEqualTo("POST");
+    assertThat(in.getUrl()).endsWith("/orders");
+    assertThat(in.getStatus()).isEqualTo(201);
+    assertThat(text(in.getRequestBody().getBytes())).isEqualTo("{\"product\":1,\"qty\":2}");
+    assertThat(text(in.getResponseBody().getBytes())).isEqualTo(created.body());
+    assertThat(in.getRequestHeaders()).anyMatch(h -> h.getValue().equals("req-create"));
+
+    // Outbound HTTP, made on the client's executor thread.
+    HttpExchange quote = (HttpExchange) only(create, EventKind.HTTP_CLIENT).getPayload();
+    assertThat(quote.getUrl()).contains("/quote?product=1&qty=2");
+    assertThat(quote.getStatus()).isEqualTo(200);
+    assertThat(text(quote.getResponseBody().getBytes())).isEqualTo("{\"price\":5.00}");
+
+    // The product lookup ran on a pool thread through CompletableFuture.supplyAsync.
+    List<RecordedEvent> jdbc = kind(create, EventKind.JDBC);
+    JdbcCall lookup = (JdbcCall) jdbc.get(0).getPayload();
+    assertThat(lookup.getOperation()).isEqualTo(JdbcOperation.QUERY);
+    assertThat(lookup.getSql()).isEqualTo("select name from product where id = ?");
+    assertThat(lookup.getParameters())
+        .singleElement()
+        .satisfies(p -> assertThat(p.getValue()).isEqualTo(1));
+    assertThat(lookup.getResultSet().getRows()).containsExactly(List.of("espresso"));
+    assertThat(jdbc.get(0).getThread().getName()).isNotEqualTo(inbound.getThread().getName());
+    JdbcCall insert = (JdbcCall) jdbc.get(1).getPayload();
+    assertThat(insert.getOperation()).isEqualTo(JdbcOperation.UPDATE);
+    assertThat(insert.getUpdateCounts()).containsExactly(1L);
+    assertThat(insert.getParameters()).hasSize(5);
+
+    // The values the application read are the ones it answered with.
+    String uuid =
+        kind(create, EventKind.VALUE_READ).stream()
+            .map(e -> (ValueRead) e.getPayload())
+            .filter(v -> v.getSource() == ValueSource.UUID)
+            .map(v -> (String) v.getValue())
+            .findFirst()
+            .orElseThrow();
+    assertThat(uuid).isEqualTo(field(created.body(), "id"));
+    assertThat(insert.getParameters().get(0).getValue()).isEqualTo(uuid);
+    Instant created0 = Instant.parse(field(created.body(), "created"));
+    assertThat(kind(create, EventKind.VALUE_READ))
+        .map(e -> (ValueRead) e.getPayload())
+        .anyMatch(
+            v ->
+                v.getSource() == ValueSource.INSTANT_NOW
+                    && v.getValue()
+                        .equals(created0.getEpochSecond() * 1_000_000_000L + created0.getNano()));
+
+    // Everything in the session nests under the inbound call.
+    assertThat(create)
+        .filteredOn(e -> e != inbound)
+        .allSatisfy(e -> assertThat(e.getParentCallId()).isEqualTo(inbound.getCallId()));
+
+    List<RecordedEvent> readSession = session(events, "req-read");
+    JdbcCall select = (JdbcCall) only(readSession, EventKind.JDBC).getPayload();
+    assertThat(select.getResultSet().getRows()).hasSize(1);
+    assertThat(select.getResultSet().getRows().get(0).get(0)).isEqualTo(uuid);
+    assertThat(((HttpExchange) only(readSession, EventKind.HTTP_SERVER).getPayload()).getStatus())
+        .isEqualTo(200);
+  }
+
+  static List<RecordedEvent> read(Path file) throws Exception {
+    List<RecordedEvent> events = new ArrayList<>();
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      reader.forEach(events::add);
+    }
+    return events;
+  }
+
+  static List<RecordedEvent> session(List<RecordedEvent> events, String session) {
+    return events.stream().filter(e -> session.equals(e.getSessionId())).toList();
+  }
+
+  static List<RecordedEvent> kind(List<RecordedEvent> events, EventKind kind) {
+    return events.stream().filter(e -> e.getKind() == kind).toList();
+  }
+
+  static RecordedEvent only(List<RecordedEvent> events, EventKind kind) {
+    List<RecordedEvent> matching = kind(events, kind);
+    assertThat(matching).as("%s events", kind).hasSize(1);
+    return matching.get(0);
+  }
+
+  static String text(java.nio.ByteBuffer bytes) {
+    return UTF_8.decode(bytes.duplicate()).toString();
+  }
+
+  static String field(String json, String name) {
+    Matcher m = Pattern.compile("\"" + name + "\":\"([^\"]+)\"").matcher(json);
+    assertThat(m.find()).as("%s in %s", name, json).isTrue();
+    return m.group(1);
+  }
+}
