@@ -52,10 +52,17 @@ public final class AgentRuntime {
           new JdbcRecorder(),
           new ExecutorRecorder());
 
+  /**
+   * Kafka's client logs INFO at length (every config value); in the host's log only its warnings
+   * belong. Held here because java.util.logging keeps loggers only weakly.
+   */
+  private static final Logger KAFKA_LOG = Logger.getLogger("io.retrace.agent.shaded.kafka");
+
   private AgentRuntime() {}
 
   public static void start(AgentConfig config, Instrumentation inst) throws Exception {
     long started = System.nanoTime();
+    KAFKA_LOG.setLevel(Level.WARNING);
     String agentId = UUID.randomUUID().toString();
     Origin origin =
         new Origin(
@@ -97,6 +104,17 @@ public final class AgentRuntime {
                   } catch (Exception e) {
                     log.log(Level.WARNING, "Retrace: flushing events at shutdown failed", e);
                   }
+                  // JUL's own shutdown hook may already have closed its handlers; this last
+                  // line goes straight to stderr so that the counts are never lost.
+                  System.err.println(
+                      String.format(
+                          "Retrace agent stopped: captured %d, sent %d, spooled %d, dropped %d,"
+                              + " send errors %d",
+                          metrics.getCaptured(),
+                          metrics.getSent(),
+                          metrics.getSpooled(),
+                          metrics.getDropped(),
+                          metrics.getSendErrors()));
                 },
                 "retrace-shutdown"));
     if (!config.recording().isEmpty()) {

@@ -1,0 +1,80 @@
+package io.retrace.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.HttpExchange;
+import io.retrace.schemas.event.Marker;
+import io.retrace.schemas.event.MarkerType;
+import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.topic.Topic;
+import io.retrace.schemas.topic.Topics;
+import io.retrace.testkit.RetraceStackExtension;
+import io.retrace.testkit.TestStack;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged agent publishing to a real broker, registering its schema in the registry. */
+@ExtendWith(RetraceStackExtension.class)
+class KafkaSinkIT {
+  @TempDir Path dir;
+
+  @Test
+  void publishesToTheRecordingTopicKeyedBySession(TestStack stack) throws Exception {
+    String recording = stack.uniqueName("rec-kafka");
+    try (AgentProcess app =
+        AgentProcess.start(
+            dir,
+            "service=orders,recording="
+                + recording
+                + ",bootstrap="
+                + stack.bootstrapServers()
+                + ",registry="
+                + stack.registryUrl())) {
+      assertThat(app.post("/orders", "k-1", "{\"product\":2,\"qty\":1}").statusCode())
+          .isEqualTo(201);
+      assertThat(app.post("/orders", "k-2", "{\"product\":1,\"qty\":3}").statusCode())
+          .isEqualTo(201);
+      app.stop();
+      assertThat(app.output()).contains("dropped 0");
+    }
+
+    Topic<String, RecordedEvent> topic = Topics.recording(recording, 3);
+    List<ConsumerRecord<String, RecordedEvent>> records = stack.readToEnd(topic);
+    assertThat(stack.admin().describeTopics(List.of(topic.name())).allTopicNames().get())
+        .hasEntrySatisfying(topic.name(), d -> assertThat(d.partitions()).hasSize(3));
+    assertThat(records)
+        .filteredOn(r -> r.value().getSessionId() != null)
+        .allSatisfy(r -> assertThat(r.key()).isEqualTo(r.value().getSessionId()));
+    for (String session : List.of("k-1", "k-2")) {
+      List<RecordedEvent> events =
+          records.stream()
+              .map(ConsumerRecord::value)
+              .filter(e -> session.equals(e.getSessionId()))
+              .toList();
+      // One session, one partition: capture order survives.
+      assertThat(
+              records.stream()
+                  .filter(r -> session.equals(r.key()))
+                  .map(ConsumerRecord::partition)
+                  .distinct())
+          .hasSize(1);
+      assertThat(events).extracting(RecordedEvent::getSequence).isSorted();
+      assertThat(events)
+          .extracting(RecordedEvent::getKind)
+          .contains(EventKind.HTTP_SERVER, EventKind.HTTP_CLIENT, EventKind.JDBC);
+      assertThat(events.stream().filter(e -> e.getKind() == EventKind.HTTP_SERVER))
+          .singleElement()
+          .satisfies(e -> assertThat(((HttpExchange) e.getPayload()).getStatus()).isEqualTo(201));
+    }
+    assertThat(records)
+        .map(ConsumerRecord::value)
+        .filteredOn(e -> e.getPayload() instanceof Marker)
+        .map(e -> ((Marker) e.getPayload()).getType())
+        .containsExactly(MarkerType.RECORDING_START, MarkerType.RECORDING_STOP);
+  }
+}
