@@ -33,6 +33,7 @@ public record AgentConfig(
     int bufferEvents,
     Path spoolDir,
     long spoolMaxBytes,
+    Duration deliveryTimeout,
     String replaySource,
     int topicPartitions,
     Duration maxWindow,
@@ -90,6 +91,18 @@ public record AgentConfig(
   private static final Setting<Long> SPOOL_MAX_BYTES =
       SPEC.bytes(
           "spool.max.bytes", 256L << 20, "Bound of the spool; the oldest is dropped past it.");
+  private static final Setting<Duration> DELIVERY_TIMEOUT =
+      SPEC.custom(
+          "delivery.timeout",
+          Duration.ofSeconds(15),
+          "How long sends retry before events go to the spool (at least 1s).",
+          s -> {
+            Duration d = io.retrace.schemas.config.ConfigSpec.parseDuration(s);
+            if (d.toMillis() < 1_000) {
+              throw new IllegalArgumentException(s + " is shorter than 1s");
+            }
+            return d;
+          });
   private static final Setting<String> REPLAY_SOURCE =
       SPEC.string("replay.source", "", "Recording file the replay mode answers from.");
   private static final Setting<Integer> TOPIC_PARTITIONS =
@@ -137,6 +150,7 @@ public record AgentConfig(
         c.get(BUFFER_EVENTS),
         c.get(SPOOL_DIR).isEmpty() ? null : Path.of(c.get(SPOOL_DIR)),
         c.get(SPOOL_MAX_BYTES),
+        c.get(DELIVERY_TIMEOUT),
         c.get(REPLAY_SOURCE),
         c.get(TOPIC_PARTITIONS),
         c.get(MAX_WINDOW),

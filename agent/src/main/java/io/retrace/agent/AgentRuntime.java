@@ -147,6 +147,7 @@ public final class AgentRuntime {
         config.registry(),
         new Spool(spoolDir, config.spoolMaxBytes()),
         config.topicPartitions(),
+        config.deliveryTimeout(),
         metrics);
   }
 

@@ -43,8 +43,17 @@ public final class KafkaSink implements EventSink {
   private boolean spooling;
   private long nextProbe;
 
+  /**
+   * @param deliveryTimeout how long the producer keeps retrying a record before it goes to the
+   *     spool; an outage shorter than this costs nothing but latency
+   */
   public KafkaSink(
-      String bootstrap, String registryUrl, Spool spool, int partitions, AgentMetrics metrics) {
+      String bootstrap,
+      String registryUrl,
+      Spool spool,
+      int partitions,
+      Duration deliveryTimeout,
+      AgentMetrics metrics) {
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -55,8 +64,10 @@ public final class KafkaSink implements EventSink {
     config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20);
     // Short waits: an unreachable broker sends events to the spool quickly, not after minutes.
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
-    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    long delivery = deliveryTimeout.toMillis();
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) delivery);
+    // Kafka requires delivery.timeout >= linger + request.timeout.
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(5_000, delivery - 100));
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "retrace-agent");
     config.put("schema.registry.url", registryUrl);
     AvroSerializer<RecordedEvent> values = new AvroSerializer<>();

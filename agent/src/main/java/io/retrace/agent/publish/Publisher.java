@@ -58,13 +58,12 @@ public final class Publisher implements AutoCloseable {
         for (Map.Entry<String, Long> drop : buffer.takeDrops().entrySet()) {
           batch.add(gapMarker.apply(drop.getKey(), drop.getValue()));
         }
-        if (!batch.isEmpty()) {
-          sink.write(batch);
-          if (sink instanceof FileSink) {
-            metrics.sent.add(batch.size());
-          }
-          batch.clear();
+        // Written even when empty: a sink retries, spools and probes the broker on its calls.
+        sink.write(batch);
+        if (sink instanceof FileSink) {
+          metrics.sent.add(batch.size());
         }
+        batch.clear();
         if (System.nanoTime() > nextFlush) {
           sink.flush();
           nextFlush = System.nanoTime() + FLUSH_INTERVAL_NANOS;

@@ -245,7 +245,8 @@ public final class ConfigSpec {
     return v;
   }
 
-  static Duration parseDuration(String s) {
+  /** Parses {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, {@code 7d}; a bare number is ms. */
+  public static Duration parseDuration(String s) {
     Matcher m = DURATION.matcher(s.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(
