@@ -63,25 +63,24 @@ public final class AgentRuntime {
   public static void start(AgentConfig config, Instrumentation inst) throws Exception {
     long started = System.nanoTime();
     KAFKA_LOG.setLevel(Level.WARNING);
-    String agentId = UUID.randomUUID().toString();
-    Origin origin =
-        new Origin(
-            config.service(),
-            config.version().isEmpty() ? null : config.version(),
-            null,
-            config.host().isEmpty() ? null : config.host(),
-            config.pod().isEmpty() ? null : config.pod(),
-            null,
-            config.region().isEmpty() ? null : config.region(),
-            config.environment().isEmpty() ? null : config.environment(),
-            agentId,
-            ProcessHandle.current().pid());
+    // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    String agentId = new UUID(random.nextLong(), random.nextLong()).toString();
     EventBuffer buffer = new EventBuffer(config.bufferEvents());
     AgentMetrics metrics = new AgentMetrics(buffer);
-    CallRecorder recorder = new CallRecorder(origin, buffer);
-    EventSink sink = sink(config, metrics);
-    Publisher publisher = new Publisher(buffer, sink, recorder::gap, metrics);
-    publisher.start();
+    CallRecorder recorder = new CallRecorder(agentId, buffer, () -> origin(config, agentId));
+    if (!config.recording().isEmpty()) {
+      recorder.start(config.recording());
+    }
+    // What touches Avro or JMX happens on the publisher thread, off the application's main thread.
+    Runnable onReady =
+        () -> {
+          recorder.flushPending();
+          registerMBean(metrics);
+        };
+    Publisher publisher =
+        new Publisher(buffer, () -> sink(config, metrics), onReady, recorder::gap, metrics);
     Dispatch.hooks =
         new AgentHooks(
             recorder,
@@ -91,9 +90,10 @@ public final class AgentRuntime {
                 config.bodyMaxBytes()),
             new HttpClientAdapter(recorder, config.bodyMaxBytes()),
             new JdbcAdapter(recorder, config.jdbcMaxRows()));
+    long wired = System.nanoTime();
     install(inst);
-    ManagementFactory.getPlatformMBeanServer()
-        .registerMBean(metrics, new ObjectName("io.retrace:type=Agent"));
+    long instrumented = System.nanoTime();
+    publisher.start();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -117,17 +117,38 @@ public final class AgentRuntime {
                           metrics.getSendErrors()));
                 },
                 "retrace-shutdown"));
-    if (!config.recording().isEmpty()) {
-      recorder.start(config.recording());
-    }
     log.info(
         String.format(
-            "Retrace agent %s for service %s started in %d ms (sink: %s%s)",
+            "Retrace agent %s for service %s started in %d ms (instrumenting %d ms; sink: %s%s)",
             agentId,
             config.service(),
             (System.nanoTime() - started) / 1_000_000,
+            (instrumented - wired) / 1_000_000,
             config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
             config.recording().isEmpty() ? "" : ", recording " + config.recording()));
+  }
+
+  private static Origin origin(AgentConfig config, String agentId) {
+    return new Origin(
+        config.service(),
+        config.version().isEmpty() ? null : config.version(),
+        null,
+        config.host().isEmpty() ? null : config.host(),
+        config.pod().isEmpty() ? null : config.pod(),
+        null,
+        config.region().isEmpty() ? null : config.region(),
+        config.environment().isEmpty() ? null : config.environment(),
+        agentId,
+        ProcessHandle.current().pid());
+  }
+
+  private static void registerMBean(AgentMetrics metrics) {
+    try {
+      ManagementFactory.getPlatformMBeanServer()
+          .registerMBean(metrics, new ObjectName("io.retrace:type=Agent"));
+    } catch (Exception e) {
+      log.log(Level.WARNING, "Retrace: metrics not available over JMX: " + e.getMessage());
+    }
   }
 
   private static EventSink sink(AgentConfig config, AgentMetrics metrics) throws Exception {

@@ -77,11 +77,17 @@ public final class RetraceAgent {
         }
       }
     }
-    Path temp = Files.createTempDirectory("retrace-bootstrap");
-    temp.toFile().deleteOnExit();
-    ClassInjector.UsingInstrumentation.of(
-            temp.toFile(), ClassInjector.UsingInstrumentation.Target.BOOTSTRAP, inst)
-        .injectRaw(classes);
+    // Defined directly (Unsafe, opened through Instrumentation) rather than by appending a jar to
+    // the boot class path, which would switch off class data sharing for the whole application.
+    ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(inst);
+    ClassInjector injector =
+        unsafe.isAvailable()
+            ? unsafe.make(null)
+            : ClassInjector.UsingInstrumentation.of(
+                Files.createTempDirectory("retrace-bootstrap").toFile(),
+                ClassInjector.UsingInstrumentation.Target.BOOTSTRAP,
+                inst);
+    injector.injectRaw(classes);
   }
 
   private static String className(String path) {

@@ -71,10 +71,12 @@ class KafkaSinkIT {
           .singleElement()
           .satisfies(e -> assertThat(((HttpExchange) e.getPayload()).getStatus()).isEqualTo(201));
     }
-    assertThat(records)
-        .map(ConsumerRecord::value)
-        .filteredOn(e -> e.getPayload() instanceof Marker)
-        .map(e -> ((Marker) e.getPayload()).getType())
+    assertThat(
+            records.stream()
+                .map(ConsumerRecord::value)
+                .sorted(java.util.Comparator.comparingLong(RecordedEvent::getSequence))
+                .filter(e -> e.getPayload() instanceof Marker)
+                .map(e -> ((Marker) e.getPayload()).getType()))
         .containsExactly(MarkerType.RECORDING_START, MarkerType.RECORDING_STOP);
   }
 }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Turns what the adapters captured into {@link RecordedEvent}s — envelope, sequence, call nesting,
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CallRecorder {
   private static final Correlation NO_CORRELATION = new Correlation(null, null, null);
 
-  private final Origin origin;
+  private final Supplier<Origin> originFactory;
+  private volatile Origin origin;
   private final EventBuffer buffer;
   private final String eventIdPrefix;
   private final AtomicLong sequence = new AtomicLong();
@@ -31,20 +33,66 @@ public final class CallRecorder {
   private final long baseNanos;
   private volatile String recordingId;
 
-  public CallRecorder(Origin origin, EventBuffer buffer) {
-    this.origin = origin;
+  /** A start marker whose sequence and time are taken, to be written by {@link #flushPending}. */
+  private PendingMarker pendingStart;
+
+  private record PendingMarker(long sequence, long nanos) {}
+
+  /**
+   * @param originFactory builds the events' origin on first use; it touches Avro, whose start-up
+   *     cost should land on the publisher thread or the first captured call, not on premain
+   */
+  public CallRecorder(String agentId, EventBuffer buffer, Supplier<Origin> originFactory) {
     this.buffer = buffer;
-    this.eventIdPrefix = origin.getAgentId() + "-";
+    this.originFactory = originFactory;
+    this.eventIdPrefix = agentId + "-";
     // Wall time derived from nanoTime: no clock read per event (and none that recorders would see).
     this.baseWallMicros = System.currentTimeMillis() * 1000;
     this.baseNanos = System.nanoTime();
   }
 
-  /** Starts recording into {@code id}: from now on, advice captures. */
+  private Origin origin() {
+    Origin o = origin;
+    if (o == null) {
+      synchronized (this) {
+        if (origin == null) {
+          origin = originFactory.get();
+        }
+        o = origin;
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Starts recording into {@code id}: from now on, advice captures. The start marker takes the next
+   * sequence number now but is built by {@link #flushPending} on the publisher thread, so that a
+   * recording started in premain does not pay Avro's start-up on the main thread.
+   */
   public synchronized void start(String id) {
     recordingId = id;
-    marker(MarkerType.RECORDING_START, 0, null);
+    pendingStart = new PendingMarker(sequence.incrementAndGet(), System.nanoTime());
     Dispatch.mode = Dispatch.RECORD;
+  }
+
+  /** Writes a start marker that {@link #start} reserved; called by the publisher thread. */
+  public void flushPending() {
+    PendingMarker pending;
+    synchronized (this) {
+      pending = pendingStart;
+      pendingStart = null;
+    }
+    if (pending != null && recordingId != null) {
+      buffer.offer(
+          event(
+              pending.sequence(),
+              EventKind.MARKER,
+              new Marker(MarkerType.RECORDING_START, 0L, null),
+              newCall(),
+              0,
+              null,
+              pending.nanos()));
+    }
   }
 
   /** Stops recording; returns the recording id that was active, or null. */
@@ -79,31 +127,39 @@ public final class CallRecorder {
       long parentCall,
       SessionContext ctx,
       long nanos) {
-    String recording = recordingId;
-    if (recording == null) {
+    if (recordingId == null) {
       return;
     }
+    buffer.offer(event(sequence.incrementAndGet(), kind, payload, callId, parentCall, ctx, nanos));
+  }
+
+  private RecordedEvent event(
+      long seq,
+      EventKind kind,
+      Object payload,
+      long callId,
+      long parentCall,
+      SessionContext ctx,
+      long nanos) {
     Thread thread = Thread.currentThread();
-    long seq = sequence.incrementAndGet();
-    RecordedEvent event =
-        new RecordedEvent(
-            eventIdPrefix + seq,
-            recording,
-            ctx == null ? null : ctx.sessionId,
-            ctx == null ? NO_CORRELATION : new Correlation(ctx.traceId, ctx.spanId, ctx.requestId),
-            origin,
-            new ThreadInfo(thread.getName(), thread.getId(), false),
-            seq,
-            callId,
-            parentCall == 0 ? null : parentCall,
-            Instant.ofEpochSecond(0, (baseWallMicros + (nanos - baseNanos) / 1000) * 1000),
-            nanos,
-            kind,
-            payload,
-            List.of(),
-            null,
-            Map.of());
-    buffer.offer(event);
+    String recording = recordingId;
+    return new RecordedEvent(
+        eventIdPrefix + seq,
+        recording == null ? "unknown" : recording,
+        ctx == null ? null : ctx.sessionId,
+        ctx == null ? NO_CORRELATION : new Correlation(ctx.traceId, ctx.spanId, ctx.requestId),
+        origin(),
+        new ThreadInfo(thread.getName(), thread.getId(), false),
+        seq,
+        callId,
+        parentCall == 0 ? null : parentCall,
+        Instant.ofEpochSecond(0, (baseWallMicros + (nanos - baseNanos) / 1000) * 1000),
+        nanos,
+        kind,
+        payload,
+        List.of(),
+        null,
+        Map.of());
   }
 
   /** A marker event outside any session (recording start/stop). */
@@ -114,25 +170,17 @@ public final class CallRecorder {
 
   /** The gap marker for {@code dropped} events of {@code sessionId} lost to a full buffer. */
   public RecordedEvent gap(String sessionId, long dropped) {
-    long seq = sequence.incrementAndGet();
-    long nanos = System.nanoTime();
-    Thread thread = Thread.currentThread();
-    return new RecordedEvent(
-        eventIdPrefix + seq,
-        recordingId == null ? "unknown" : recordingId,
-        sessionId == null || sessionId.isEmpty() ? null : sessionId,
-        NO_CORRELATION,
-        origin,
-        new ThreadInfo(thread.getName(), thread.getId(), false),
-        seq,
-        newCall(),
-        null,
-        Instant.ofEpochSecond(0, (baseWallMicros + (nanos - baseNanos) / 1000) * 1000),
-        nanos,
+    SessionContext session =
+        sessionId == null || sessionId.isEmpty()
+            ? null
+            : new SessionContext(sessionId, null, null, null, 0);
+    return event(
+        sequence.incrementAndGet(),
         EventKind.MARKER,
         new Marker(MarkerType.GAP, dropped, "capture buffer full"),
-        List.of(),
-        null,
-        Map.of());
+        newCall(),
+        0,
+        session,
+        System.nanoTime());
   }
 }

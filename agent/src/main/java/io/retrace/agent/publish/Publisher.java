@@ -5,6 +5,8 @@ import io.retrace.schemas.event.RecordedEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.logging.Level;
@@ -21,23 +23,32 @@ public final class Publisher implements AutoCloseable {
   private static final long FLUSH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final EventBuffer buffer;
-  private final EventSink sink;
+  private final Callable<EventSink> sinkFactory;
+  private final Runnable onReady;
+  private EventSink sink;
   private final BiFunction<String, Long, RecordedEvent> gapMarker;
   private final AgentMetrics metrics;
   private final Thread thread;
+  private final CountDownLatch started = new CountDownLatch(1);
   private volatile boolean running = true;
 
   /**
+   * @param sinkFactory opens the sink on the publisher thread, so that its cost (Avro and Kafka
+   *     client start-up) is not paid on the application's main thread at start-up
+   * @param onReady runs on the publisher thread once the sink is open (e.g. a static recording
+   *     starts then)
    * @param gapMarker builds the marker for {@code (session, droppedCount)}; the session is {@link
    *     EventBuffer#OVERFLOW} for drops that cannot be attributed to one session
    */
   public Publisher(
       EventBuffer buffer,
-      EventSink sink,
+      Callable<EventSink> sinkFactory,
+      Runnable onReady,
       BiFunction<String, Long, RecordedEvent> gapMarker,
       AgentMetrics metrics) {
     this.buffer = buffer;
-    this.sink = sink;
+    this.sinkFactory = sinkFactory;
+    this.onReady = onReady;
     this.gapMarker = gapMarker;
     this.metrics = metrics;
     this.thread = new Thread(this::run, "retrace-publisher");
@@ -50,6 +61,19 @@ public final class Publisher implements AutoCloseable {
 
   private void run() {
     Dispatch.suppressCurrentThread();
+    try {
+      sink = sinkFactory.call();
+    } catch (Throwable t) {
+      Dispatch.mode = Dispatch.OFF;
+      log.log(
+          Level.SEVERE,
+          "Retrace agent cannot open its event sink; recording is off: " + t.getMessage(),
+          t);
+      return;
+    } finally {
+      started.countDown();
+    }
+    onReady.run();
     List<RecordedEvent> batch = new ArrayList<>(BATCH);
     long nextFlush = System.nanoTime() + FLUSH_INTERVAL_NANOS;
     while (running || buffer.size() > 0) {
@@ -82,10 +106,13 @@ public final class Publisher implements AutoCloseable {
 
   /** Stops after everything already captured is written, waiting at most {@code timeoutMillis}. */
   public void close(long timeoutMillis) throws Exception {
+    started.await(timeoutMillis, TimeUnit.MILLISECONDS);
     running = false;
     thread.join(timeoutMillis);
-    sink.flush();
-    sink.close();
+    if (sink != null) {
+      sink.flush();
+      sink.close();
+    }
   }
 
   @Override

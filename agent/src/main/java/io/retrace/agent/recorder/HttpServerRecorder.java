@@ -1,18 +1,19 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.matcher.ElementMatchers;
 
-/** Inbound HTTP on the JDK's {@code com.sun.net.httpserver}: every {@code HttpHandler.handle}. */
+/**
+ * Inbound HTTP on the JDK's {@code com.sun.net.httpserver}. Every exchange passes through {@code
+ * Filter.Chain.doFilter} on its way to the context's handler, whatever the handler is (a class, a
+ * lambda, a method reference) — one exact-name match instead of matching every class against {@code
+ * HttpHandler}. The adapter records only the outermost call of a thread.
+ */
 public final class HttpServerRecorder implements Recorder {
   @Override
   public String name() {
@@ -22,21 +23,17 @@ public final class HttpServerRecorder implements Recorder {
   @Override
   public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(
-            ElementMatchers.<net.bytebuddy.description.type.TypeDescription>isSubTypeOf(
-                    com.sun.net.httpserver.HttpHandler.class)
-                .and(not(isInterface())))
+        .type(named("com.sun.net.httpserver.Filter$Chain"))
         .transform(
             Recorder.advice(agentLoader)
                 .advice(
-                    named("handle")
-                        .and(not(isAbstract()))
+                    named("doFilter")
                         .and(takesArguments(1))
                         .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
                     HandleAdvice.class.getName()));
   }
 
-  /** Around {@code HttpHandler.handle(HttpExchange)}. */
+  /** Around {@code Filter.Chain.doFilter(HttpExchange)}. */
   public static final class HandleAdvice {
     private HandleAdvice() {}
 

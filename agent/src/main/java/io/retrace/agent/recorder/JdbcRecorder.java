@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -20,8 +21,12 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
- * JDBC in any driver: {@code Connection.prepareStatement/prepareCall} (to learn the SQL), {@code
- * PreparedStatement.setXxx} (parameters), and {@code Statement.execute*} (the call and its result).
+ * JDBC in drivers whose classes are named like their interfaces ({@code *Connection*}, {@code
+ * *Statement*}: H2, PostgreSQL, MySQL, Oracle, HikariCP's proxies); the cheap name check comes
+ * before the hierarchy check, which would otherwise parse the super types of every class the
+ * application loads. JDBC in any such driver: {@code Connection.prepareStatement/prepareCall} (to
+ * learn the SQL), {@code PreparedStatement.setXxx} (parameters), and {@code Statement.execute*}
+ * (the call and its result).
  */
 public final class JdbcRecorder implements Recorder {
   @Override
@@ -32,7 +37,9 @@ public final class JdbcRecorder implements Recorder {
   @Override
   public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
     return builder
-        .type(isSubTypeOf(Connection.class).and(not(isInterface())))
+        .type(
+            nameContains("Connection").and(isSubTypeOf(Connection.class)).and(not(isInterface())),
+            Recorder.APPLICATION_LOADERS)
         .transform(
             Recorder.advice(agentLoader)
                 .advice(
@@ -41,7 +48,9 @@ public final class JdbcRecorder implements Recorder {
                         .and(not(isAbstract()))
                         .and(takesArgument(0, String.class)),
                     PrepareAdvice.class.getName()))
-        .type(isSubTypeOf(Statement.class).and(not(isInterface())))
+        .type(
+            nameContains("Statement").and(isSubTypeOf(Statement.class)).and(not(isInterface())),
+            Recorder.APPLICATION_LOADERS)
         .transform(
             Recorder.advice(agentLoader)
                 .advice(

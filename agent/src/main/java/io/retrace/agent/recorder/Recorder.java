@@ -1,6 +1,11 @@
 package io.retrace.agent.recorder;
 
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * One instrumentation: which types and methods it matches, and the advice it applies. The advice is
@@ -8,6 +13,14 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * io.retrace.agent.bootstrap.Dispatch#hooks}.
  */
 public interface Recorder {
+  /**
+   * Implementations of application-facing interfaces (JDBC drivers, HTTP handlers) live in
+   * application class loaders; not matching the JDK's own thousands of classes against type
+   * hierarchies keeps start-up fast.
+   */
+  ElementMatcher<ClassLoader> APPLICATION_LOADERS =
+      not(isBootstrapClassLoader()).and(not(isExtensionClassLoader()));
+
   /** Name used in logs and in the {@code recorders} option. */
   String name();
 
