@@ -1,0 +1,737 @@
+package io.retrace.redaction.internal;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds sensitive values in free text. One pass over the characters sets cheap flags (an {@code @},
+ * a {@code ://}, enough digits, the words "bearer", "pass", "aws" ...); a detector runs only when
+ * its flag is set, so ordinary text costs one loop. Numeric detectors (cards, SSNs, phones) share
+ * one hand-written scan over digit runs; the others use precompiled regexes or small hand-written
+ * scanners, and every candidate is validated (Luhn, mod-97, SSN area rules).
+ */
+public final class Detectors {
+  private static final Pattern CONN_PASSWORD =
+      Pattern.compile(
+          "(?i)(?<![a-z0-9_])(?:password|passwd|pwd)[\"']?\\s*[=:]\\s*"
+              + "(?:\"([^\"]*)\"|'([^']*)'|((?:[^;&,\\s\"'}{]|&(?![A-Za-z_][\\w.]*=))+))");
+  private static final Pattern JWT =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
+  private static final Pattern BEARER =
+      Pattern.compile("(?i)(?<![a-z0-9])bearer\\s+([A-Za-z0-9\\-._~+/]{8,}=*)");
+  private static final Pattern AWS_KEY_ID =
+      Pattern.compile(
+          "(?<![A-Z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|AGPA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])");
+  private static final Pattern AWS_SECRET_KV =
+      Pattern.compile(
+          "(?i)(?:aws|secret)[a-z0-9_.\\-]*[\"']?\\s*[=:]\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])");
+  private static final Pattern BASE64_40 =
+      Pattern.compile("(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
+
+  /** How far before a bare 40-character secret the words "aws" or "secret" may be. */
+  private static final int AWS_CONTEXT = 64;
+
+  /** IBAN length per country (ISO 13616 registry). */
+  private static final Map<String, Integer> IBAN_LENGTHS =
+      Map.ofEntries(
+          Map.entry("AD", 24),
+          Map.entry("AE", 23),
+          Map.entry("AL", 28),
+          Map.entry("AT", 20),
+          Map.entry("AZ", 28),
+          Map.entry("BA", 20),
+          Map.entry("BE", 16),
+          Map.entry("BG", 22),
+          Map.entry("BH", 22),
+          Map.entry("BR", 29),
+          Map.entry("BY", 28),
+          Map.entry("CH", 21),
+          Map.entry("CR", 22),
+          Map.entry("CY", 28),
+          Map.entry("CZ", 24),
+          Map.entry("DE", 22),
+          Map.entry("DK", 18),
+          Map.entry("DO", 28),
+          Map.entry("EE", 20),
+          Map.entry("EG", 29),
+          Map.entry("ES", 24),
+          Map.entry("FI", 18),
+          Map.entry("FO", 18),
+          Map.entry("FR", 27),
+          Map.entry("GB", 22),
+          Map.entry("GE", 22),
+          Map.entry("GI", 23),
+          Map.entry("GL", 18),
+          Map.entry("GR", 27),
+          Map.entry("GT", 28),
+          Map.entry("HR", 21),
+          Map.entry("HU", 28),
+          Map.entry("IE", 22),
+          Map.entry("IL", 23),
+          Map.entry("IQ", 23),
+          Map.entry("IS", 26),
+          Map.entry("IT", 27),
+          Map.entry("JO", 30),
+          Map.entry("KW", 30),
+          Map.entry("KZ", 20),
+          Map.entry("LB", 28),
+          Map.entry("LC", 32),
+          Map.entry("LI", 21),
+          Map.entry("LT", 20),
+          Map.entry("LU", 20),
+          Map.entry("LV", 21),
+          Map.entry("MC", 27),
+          Map.entry("MD", 24),
+          Map.entry("ME", 22),
+          Map.entry("MK", 19),
+          Map.entry("MR", 27),
+          Map.entry("MT", 31),
+          Map.entry("MU", 30),
+          Map.entry("NL", 18),
+          Map.entry("NO", 15),
+          Map.entry("PK", 24),
+          Map.entry("PL", 28),
+          Map.entry("PS", 29),
+          Map.entry("PT", 25),
+          Map.entry("QA", 29),
+          Map.entry("RO", 24),
+          Map.entry("RS", 22),
+          Map.entry("SA", 24),
+          Map.entry("SC", 31),
+          Map.entry("SE", 24),
+          Map.entry("SI", 19),
+          Map.entry("SK", 24),
+          Map.entry("SM", 27),
+          Map.entry("ST", 25),
+          Map.entry("SV", 28),
+          Map.entry("TL", 23),
+          Map.entry("TN", 24),
+          Map.entry("TR", 26),
+          Map.entry("UA", 29),
+          Map.entry("VA", 22),
+          Map.entry("VG", 24),
+          Map.entry("XK", 20));
+
+  private Detectors() {}
+
+  /**
+   * Adds the matches of the enabled detectors ({@code enabled[kind.ordinal()] != null}) in {@code
+   * text} to {@code out}, unnormalized. {@code context} is the name the text was found under (a
+   * header, JSON member or column name), or null; it lets a bare value count as a secret when its
+   * name says so.
+   */
+  public static void scan(String text, String context, ActionSpec[] enabled, Spans out) {
+    int n = text.length();
+    if (n < 3) {
+      return;
+    }
+    int digits = 0;
+    boolean at = false;
+    boolean scheme = false;
+    boolean eyj = false;
+    boolean pem = false;
+    boolean awsPrefix = false;
+    boolean bearer = false;
+    boolean pass = false;
+    boolean awsWord = false;
+    boolean ibanStart = false;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digits++;
+        continue;
+      }
+      // Each word check first compares the next character, so common letters cost one compare.
+      char next = i + 1 < n ? (char) (text.charAt(i + 1) | 0x20) : 0;
+      switch (c) {
+        case '@':
+          at = true;
+          break;
+        case ':':
+          scheme |= next == '/' && i + 2 < n && text.charAt(i + 2) == '/';
+          break;
+        case 'e':
+          eyj |= i + 2 < n && text.charAt(i + 1) == 'y' && text.charAt(i + 2) == 'J';
+          break;
+        case '-':
+          pem |= next == '-' && text.startsWith("-----BEGIN", i);
+          break;
+        case 'b':
+        case 'B':
+          bearer |= next == 'e' && text.regionMatches(true, i, "bearer", 0, 6);
+          break;
+        case 'p':
+        case 'P':
+          pass |=
+              (next == 'a' && text.regionMatches(true, i, "pass", 0, 4))
+                  || (next == 'w' && text.regionMatches(true, i, "pwd", 0, 3));
+          break;
+        case 's':
+        case 'S':
+          awsWord |= next == 'e' && text.regionMatches(true, i, "secret", 0, 6);
+          break;
+        case 'a':
+          awsWord |= next == 'w' && text.regionMatches(true, i, "aws", 0, 3);
+          break;
+        default:
+          break;
+      }
+      if (c >= 'A' && c <= 'Z') {
+        if (c == 'A') {
+          awsPrefix |= i + 3 < n && isAwsPrefix(text, i);
+          awsWord |= next == 'w' && text.regionMatches(true, i, "aws", 0, 3);
+        }
+        ibanStart |=
+            i + 3 < n
+                && isUpper(text.charAt(i + 1))
+                && isDigit(text.charAt(i + 2))
+                && isDigit(text.charAt(i + 3));
+      }
+    }
+    if (pem && on(enabled, DetectorKind.PRIVATE_KEY)) {
+      privateKeys(text, out);
+    }
+    if (scheme && at && on(enabled, DetectorKind.URL_PASSWORD)) {
+      urlPasswords(text, out);
+    }
+    if (pass && on(enabled, DetectorKind.CONN_PASSWORD)) {
+      Matcher m = CONN_PASSWORD.matcher(text);
+      while (m.find()) {
+        int g = m.start(1) >= 0 ? 1 : m.start(2) >= 0 ? 2 : 3;
+        out.add(m.start(g), m.end(g), DetectorKind.CONN_PASSWORD);
+      }
+    }
+    if (eyj && on(enabled, DetectorKind.JWT)) {
+      Matcher m = JWT.matcher(text);
+      while (m.find()) {
+        out.add(m.start(), m.end(), DetectorKind.JWT);
+      }
+    }
+    if (bearer && on(enabled, DetectorKind.BEARER)) {
+      Matcher m = BEARER.matcher(text);
+      while (m.find()) {
+        out.add(m.start(1), m.end(1), DetectorKind.BEARER);
+      }
+    }
+    if (awsPrefix && on(enabled, DetectorKind.AWS_KEY_ID)) {
+      Matcher m = AWS_KEY_ID.matcher(text);
+      while (m.find()) {
+        out.add(m.start(), m.end(), DetectorKind.AWS_KEY_ID);
+      }
+    }
+    if (n >= 40 && on(enabled, DetectorKind.AWS_SECRET)) {
+      awsSecrets(text, context, awsWord, out);
+    }
+    if (digits >= 8
+        && (on(enabled, DetectorKind.CARD)
+            || on(enabled, DetectorKind.SSN)
+            || on(enabled, DetectorKind.PHONE))) {
+      digitRuns(text, enabled, out);
+    }
+    if (ibanStart && digits >= 4 && on(enabled, DetectorKind.IBAN)) {
+      ibans(text, out);
+    }
+    if (at && on(enabled, DetectorKind.EMAIL)) {
+      emails(text, out);
+    }
+  }
+
+  private static boolean on(ActionSpec[] enabled, DetectorKind k) {
+    return enabled[k.ordinal()] != null;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isAlnum(char c) {
+    return isDigit(c) || isUpper(c) || (c >= 'a' && c <= 'z');
+  }
+
+  private static boolean isWordChar(char c) {
+    return isAlnum(c) || c == '_' || Character.isLetter(c);
+  }
+
+  private static boolean isAwsPrefix(String s, int i) {
+    char b = s.charAt(i + 1);
+    char c = s.charAt(i + 2);
+    char d = s.charAt(i + 3);
+    return d == 'A'
+        && ((b == 'K' && c == 'I')
+            || (b == 'S' && c == 'I')
+            || (b == 'I' && c == 'D')
+            || (b == 'R' && c == 'O')
+            || (b == 'I' && c == 'P')
+            || (b == 'N' && (c == 'P' || c == 'V'))
+            || (b == 'G' && c == 'P')
+            || (b == 'B' && c == 'I')
+            || (b == 'C' && c == 'C'));
+  }
+
+  // --- PEM private keys: the whole block, or to the end of a cut text.
+
+  private static void privateKeys(String text, Spans out) {
+    int from = 0;
+    while (true) {
+      int begin = text.indexOf("-----BEGIN", from);
+      if (begin < 0) {
+        return;
+      }
+      int headerEnd = text.indexOf("-----", begin + 10);
+      if (headerEnd < 0) {
+        return;
+      }
+      String label = text.substring(begin + 10, headerEnd);
+      if (!label.endsWith("PRIVATE KEY") || label.indexOf('\n') >= 0) {
+        from = headerEnd + 5;
+        continue;
+      }
+      int endMarker = text.indexOf("-----END", headerEnd + 5);
+      int stop;
+      if (endMarker < 0) {
+        stop = text.length();
+      } else {
+        int close = text.indexOf("-----", endMarker + 8);
+        stop = close < 0 ? text.length() : close + 5;
+      }
+      out.add(begin, stop, DetectorKind.PRIVATE_KEY);
+      from = stop;
+    }
+  }
+
+  // --- scheme://user:password@host
+
+  private static void urlPasswords(String text, Spans out) {
+    int from = 0;
+    while (true) {
+      int sep = text.indexOf("://", from);
+      if (sep < 0) {
+        return;
+      }
+      int i = sep + 3;
+      int colon = -1;
+      int n = text.length();
+      while (i < n) {
+        char c = text.charAt(i);
+        if (c == '@') {
+          if (colon >= 0 && i > colon + 1) {
+            out.add(colon + 1, i, DetectorKind.URL_PASSWORD);
+          }
+          break;
+        }
+        if (c == '/' || c == '?' || c == '#' || Character.isWhitespace(c) || c == '"') {
+          break;
+        }
+        if (c == ':' && colon < 0) {
+          colon = i;
+        }
+        i++;
+      }
+      from = sep + 3;
+    }
+  }
+
+  // --- AWS secret access keys: 40 base64 characters with "aws"/"secret" as name or nearby.
+
+  private static void awsSecrets(String text, String context, boolean awsWord, Spans out) {
+    if (context != null && mentionsAws(context)) {
+      String t = text.strip();
+      if (t.length() == 40 && isSecretShaped(t, 0, 40)) {
+        int s = text.indexOf(t);
+        out.add(s, s + 40, DetectorKind.AWS_SECRET);
+        return;
+      }
+    }
+    if (!awsWord) {
+      return;
+    }
+    Matcher kv = AWS_SECRET_KV.matcher(text);
+    while (kv.find()) {
+      out.add(kv.start(1), kv.end(1), DetectorKind.AWS_SECRET);
+    }
+    Matcher m = BASE64_40.matcher(text);
+    while (m.find()) {
+      if (isSecretShaped(text, m.start(), m.end())
+          && mentionsAws(text.substring(Math.max(0, m.start() - AWS_CONTEXT), m.start()))) {
+        out.add(m.start(), m.end(), DetectorKind.AWS_SECRET);
+      }
+    }
+  }
+
+  private static boolean mentionsAws(String s) {
+    for (int i = 0; i + 3 <= s.length(); i++) {
+      if (s.regionMatches(true, i, "aws", 0, 3) || s.regionMatches(true, i, "secret", 0, 6)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Mixed case and a digit or symbol: rules out hex digests and plain words. */
+  private static boolean isSecretShaped(String s, int from, int to) {
+    boolean upper = false;
+    boolean lower = false;
+    boolean other = false;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (isUpper(c)) {
+        upper = true;
+      } else if (c >= 'a' && c <= 'z') {
+        lower = true;
+      } else if (isDigit(c) || c == '/' || c == '+') {
+        other = true;
+      } else {
+        return false;
+      }
+    }
+    return upper && lower && other;
+  }
+
+  // --- cards, SSNs, phones: one scan over runs of digits joined by single separators.
+
+  private static final int MAX_GROUPS = 8;
+
+  private static void digitRuns(String text, ActionSpec[] enabled, Spans out) {
+    int n = text.length();
+    int[] groups = new int[MAX_GROUPS];
+    char[] digitBuf = new char[24];
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      boolean plus = c == '+' && i + 1 < n && isDigit(text.charAt(i + 1));
+      boolean paren = c == '(' && i + 1 < n && isDigit(text.charAt(i + 1));
+      if (!isDigit(c) && !plus && !paren) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int j = plus || paren ? i + 1 : i;
+      int ngroups = 0;
+      int digits = 0;
+      int seps = 0; // bit set: 1 space, 2 dash, 4 dot, 8 paren
+      boolean overflow = false;
+      int groupLen = 0;
+      while (j < n) {
+        char d = text.charAt(j);
+        if (isDigit(d)) {
+          if (digits < digitBuf.length) {
+            digitBuf[digits] = d;
+          } else {
+            overflow = true;
+          }
+          digits++;
+          groupLen++;
+          j++;
+          continue;
+        }
+        // Up to two separator characters, e.g. ") " in "(415) 555-2671", then a digit.
+        int k = j;
+        int sepBits = 0;
+        while (k < n && k - j < 2 && sepBit(text.charAt(k)) != 0) {
+          sepBits |= sepBit(text.charAt(k));
+          k++;
+        }
+        if (k > j && k < n && isDigit(text.charAt(k)) && ngroups < MAX_GROUPS - 1) {
+          groups[ngroups++] = groupLen;
+          groupLen = 0;
+          seps |= sepBits;
+          j = k;
+        } else {
+          break;
+        }
+      }
+      groups[ngroups++] = groupLen;
+      int end = j;
+      if (!overflow && boundaryBefore(text, start) && boundaryAfter(text, end)) {
+        DetectorKind kind = classify(plus, paren, digitBuf, digits, groups, ngroups, seps, enabled);
+        if (kind != null) {
+          out.add(start, end, kind);
+        }
+      }
+      i = Math.max(end, i + 1);
+    }
+  }
+
+  private static int sepBit(char c) {
+    switch (c) {
+      case ' ':
+        return 1;
+      case '-':
+        return 2;
+      case '.':
+        return 4;
+      case '(':
+      case ')':
+        return 8;
+      default:
+        return 0;
+    }
+  }
+
+  /** Not glued to a word or to an id like {@code ORD-4111...} or {@code v1.2}. */
+  private static boolean boundaryBefore(String text, int start) {
+    if (start == 0) {
+      return true;
+    }
+    char p = text.charAt(start - 1);
+    if (isWordChar(p)) {
+      return false;
+    }
+    if ((p == '-' || p == '.' || p == '/') && start >= 2 && isWordChar(text.charAt(start - 2))) {
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean boundaryAfter(String text, int end) {
+    if (end >= text.length()) {
+      return true;
+    }
+    char c = text.charAt(end);
+    if (isWordChar(c)) {
+      return false;
+    }
+    return !((c == '-' || c == '.') && end + 1 < text.length() && isWordChar(text.charAt(end + 1)));
+  }
+
+  private static DetectorKind classify(
+      boolean plus,
+      boolean paren,
+      char[] d,
+      int digits,
+      int[] groups,
+      int ngroups,
+      int seps,
+      ActionSpec[] enabled) {
+    if (on(enabled, DetectorKind.CARD) && isCard(plus, paren, d, digits, groups, ngroups, seps)) {
+      return DetectorKind.CARD;
+    }
+    if (on(enabled, DetectorKind.SSN) && isSsn(plus, paren, d, groups, ngroups, seps)) {
+      return DetectorKind.SSN;
+    }
+    if (on(enabled, DetectorKind.PHONE) && isPhone(plus, paren, d, digits, groups, ngroups, seps)) {
+      return DetectorKind.PHONE;
+    }
+    return null;
+  }
+
+  static boolean isCard(
+      boolean plus, boolean paren, char[] d, int digits, int[] groups, int ngroups, int seps) {
+    if (plus || paren || digits < 13 || digits > 19) {
+      return false;
+    }
+    if (seps != 0 && seps != 1 && seps != 2) {
+      return false;
+    }
+    if (ngroups > 1) {
+      for (int g = 0; g < ngroups; g++) {
+        if (groups[g] < 3) {
+          return false;
+        }
+      }
+    }
+    if (d[0] < '2' || d[0] > '6') {
+      return false;
+    }
+    boolean same = true;
+    for (int i = 1; i < digits; i++) {
+      same &= d[i] == d[0];
+    }
+    return !same && luhn(d, digits);
+  }
+
+  static boolean luhn(char[] d, int len) {
+    int sum = 0;
+    boolean dbl = false;
+    for (int i = len - 1; i >= 0; i--) {
+      int v = d[i] - '0';
+      if (dbl) {
+        v *= 2;
+        if (v > 9) {
+          v -= 9;
+        }
+      }
+      sum += v;
+      dbl = !dbl;
+    }
+    return sum % 10 == 0;
+  }
+
+  private static boolean isSsn(
+      boolean plus, boolean paren, char[] d, int[] groups, int ngroups, int seps) {
+    if (plus || paren || ngroups != 3 || (seps != 1 && seps != 2)) {
+      return false;
+    }
+    if (groups[0] != 3 || groups[1] != 2 || groups[2] != 4) {
+      return false;
+    }
+    int area = (d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0');
+    int group = (d[3] - '0') * 10 + (d[4] - '0');
+    int serial = (d[5] - '0') * 1000 + (d[6] - '0') * 100 + (d[7] - '0') * 10 + (d[8] - '0');
+    if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) {
+      return false;
+    }
+    String all = new String(d, 0, 9);
+    // Numbers published in advertising and documentation, never issued to a person.
+    return !all.equals("078051120") && !all.equals("219099999");
+  }
+
+  private static boolean isPhone(
+      boolean plus, boolean paren, char[] d, int digits, int[] groups, int ngroups, int seps) {
+    if (plus) {
+      return d[0] != '0' && digits >= 8 && digits <= 15;
+    }
+    if (ngroups < 2) {
+      return false; // a bare run of digits is an id or a timestamp far more often than a phone
+    }
+    if (digits == 10 && ngroups == 3 && groups[0] == 3 && groups[1] == 3 && groups[2] == 4) {
+      // North American: (415) 555-2671, 415-555-2671, 415.555.2671, 415 555 2671
+      boolean styled = paren ? (seps & 8) != 0 : (seps == 1 || seps == 2 || seps == 4);
+      return styled && d[0] >= '2' && d[3] >= '2';
+    }
+    // National trunk-prefixed numbers: 020 7946 0958, 07700 900123, 030-1234567.
+    return !paren
+        && d[0] == '0'
+        && d[1] != '0'
+        && digits >= 10
+        && digits <= 11
+        && (seps == 1 || seps == 2);
+  }
+
+  // --- IBAN: country code, check digits, country-specific length, mod-97 == 1.
+
+  private static void ibans(String text, Spans out) {
+    int n = text.length();
+    for (int i = 0; i + 4 <= n; i++) {
+      if (!(isUpper(text.charAt(i))
+          && isUpper(text.charAt(i + 1))
+          && isDigit(text.charAt(i + 2))
+          && isDigit(text.charAt(i + 3)))) {
+        continue;
+      }
+      if (i > 0 && isAlnum(text.charAt(i - 1))) {
+        continue;
+      }
+      Integer len = IBAN_LENGTHS.get(text.substring(i, i + 2));
+      if (len == null) {
+        continue;
+      }
+      char[] buf = new char[len];
+      int got = 0;
+      int j = i;
+      while (j < n && got < len) {
+        char c = text.charAt(j);
+        if (isDigit(c) || isUpper(c)) {
+          buf[got++] = c;
+          j++;
+        } else if (c == ' ' && got > 0 && j + 1 < n && isAlnum(text.charAt(j + 1))) {
+          j++;
+        } else {
+          break;
+        }
+      }
+      if (got == len && (j >= n || !isAlnum(text.charAt(j))) && mod97(buf)) {
+        out.add(i, j, DetectorKind.IBAN);
+        i = j;
+      }
+    }
+  }
+
+  static boolean mod97(char[] iban) {
+    int rem = 0;
+    int n = iban.length;
+    for (int k = 0; k < n; k++) {
+      char c = iban[(k + 4) % n];
+      if (isDigit(c)) {
+        rem = (rem * 10 + (c - '0')) % 97;
+      } else if (isUpper(c)) {
+        rem = (rem * 100 + (c - 'A' + 10)) % 97;
+      } else {
+        return false;
+      }
+    }
+    return rem == 1;
+  }
+
+  // --- e-mail: expand around each '@'.
+
+  private static void emails(String text, Spans out) {
+    int n = text.length();
+    int at = text.indexOf('@');
+    while (at >= 0) {
+      int s = at;
+      while (s > 0 && isLocalChar(text.charAt(s - 1))) {
+        s--;
+      }
+      while (s < at && text.charAt(s) == '.') {
+        s++;
+      }
+      int e = at + 1;
+      int lastDot = -1;
+      while (e < n) {
+        char c = text.charAt(e);
+        if (isAlnum(c) || c == '-') {
+          e++;
+        } else if (c == '.' && e + 1 < n && isAlnum(text.charAt(e + 1)) && e > at + 1) {
+          lastDot = e;
+          e++;
+        } else {
+          break;
+        }
+      }
+      if (s < at && lastDot > 0 && isTld(text, lastDot + 1, e) && !inUrlUserinfo(text, s)) {
+        out.add(s, e, DetectorKind.EMAIL);
+      }
+      at = text.indexOf('@', Math.max(e, at + 1));
+    }
+  }
+
+  /** {@code scheme://user:pass@host}: the url-password detector owns that part. */
+  private static boolean inUrlUserinfo(String text, int localStart) {
+    if (localStart == 0 || text.charAt(localStart - 1) != ':') {
+      return false;
+    }
+    for (int i = localStart - 1; i >= 2 && !Character.isWhitespace(text.charAt(i)); i--) {
+      if (text.charAt(i) == '/' && text.charAt(i - 1) == '/' && text.charAt(i - 2) == ':') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isLocalChar(char c) {
+    return isAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  }
+
+  private static boolean isTld(String text, int from, int to) {
+    if (to - from < 2) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || isUpper(c))) {
+        return false;
+      }
+    }
+    // "icon@2x.png" is a file name, not an address.
+    String tld = text.substring(from, to).toLowerCase(java.util.Locale.ROOT);
+    switch (tld) {
+      case "png":
+      case "jpg":
+      case "jpeg":
+      case "gif":
+      case "svg":
+      case "webp":
+      case "css":
+      case "js":
+        return false;
+      default:
+        return true;
+    }
+  }
+}

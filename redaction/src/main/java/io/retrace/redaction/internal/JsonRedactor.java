@@ -1,0 +1,265 @@
+package io.retrace.redaction.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retrace.schemas.event.RedactionAction;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Rewrites one JSON document in a single streaming pass: path rules apply where their path matches,
+ * detectors run over string values (and long integers, for card numbers), and in fail-closed mode
+ * members outside the allow list are left out. The output is discarded, and the input returned as
+ * is, when nothing changed. A document that does not parse (often one cut at the agent's body
+ * bound) keeps the redacted part read before the error.
+ */
+public final class JsonRedactor implements NoteField {
+  private static final JsonFactory FACTORY =
+      new ObjectMapper()
+          .getFactory()
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
+          .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+  /** Card numbers are at least 13 digits; shorter JSON integers need no scan. */
+  private static final int MIN_NUMBER_SCAN = 13;
+
+  private final JsonRules rules;
+  private final List<JsonPath> allow;
+  private final String field;
+  private final TextRedactor text;
+  private final Hasher hasher;
+  private final Notes notes;
+
+  private String[] keys = new String[16];
+  private int[] indexes = new int[16];
+  private int depth;
+  private boolean changed;
+  private JsonParser p;
+  private JsonGenerator g;
+
+  private JsonRedactor(
+      JsonRules rules,
+      List<JsonPath> allow,
+      String field,
+      TextRedactor text,
+      Hasher hasher,
+      Notes notes) {
+    this.rules = rules;
+    this.allow = allow;
+    this.field = field;
+    this.text = text;
+    this.hasher = hasher;
+    this.notes = notes;
+  }
+
+  /**
+   * The redacted document; the same instance when nothing changed; null when fail-closed leaves
+   * nothing of it. {@code allow} is null unless the scope is fail-closed.
+   */
+  public static String redact(
+      String json,
+      JsonRules rules,
+      List<JsonPath> allow,
+      String field,
+      TextRedactor text,
+      Hasher hasher,
+      Notes notes) {
+    if (allow == null) {
+      String spliced = JsonSplicer.splice(json, rules, text.detectors(), hasher, field, notes);
+      if (spliced != JsonSplicer.GIVE_UP) {
+        return spliced;
+      }
+    }
+    return new JsonRedactor(rules, allow, field, text, hasher, notes).run(json);
+  }
+
+  @Override
+  public String resolve() {
+    return field + JsonPath.format(keys, depth);
+  }
+
+  private String run(String json) {
+    StringWriter out = new StringWriter(json.length());
+    try (JsonParser parser = FACTORY.createParser(json);
+        JsonGenerator gen = FACTORY.createGenerator(out)) {
+      p = parser;
+      g = gen;
+      JsonToken t = p.nextToken();
+      if (t == null) {
+        return json;
+      }
+      value(t, allow != null);
+      g.flush();
+      if (allow != null && out.getBuffer().length() == 0) {
+        return null;
+      }
+      return changed ? out.toString() : json;
+    } catch (JsonProcessingException e) {
+      return unparsable(json, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String unparsable(String json, StringWriter out) {
+    try {
+      g.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String prefix = out.toString();
+    if (prefix.isEmpty()) {
+      // Not JSON at all despite its label: treat it as text, or drop it when fail-closed.
+      if (allow != null) {
+        notes.add("fail-closed", field, RedactionAction.DROP);
+        return null;
+      }
+      return text.redact(json, null, () -> field, notes);
+    }
+    notes.add("invalid-json", field, RedactionAction.TRUNCATE);
+    return prefix;
+  }
+
+  private void push(String key, int index) {
+    if (depth == keys.length) {
+      keys = Arrays.copyOf(keys, depth * 2);
+      indexes = Arrays.copyOf(indexes, depth * 2);
+    }
+    keys[depth] = key;
+    indexes[depth] = index;
+    depth++;
+  }
+
+  private void writeName() throws IOException {
+    if (depth > 0 && keys[depth - 1] != null) {
+      g.writeFieldName(keys[depth - 1]);
+    }
+  }
+
+  private boolean inArray() {
+    return depth > 0 && keys[depth - 1] == null;
+  }
+
+  private void value(JsonToken t, boolean filter) throws IOException {
+    if (t != JsonToken.VALUE_NULL) {
+      Scope.Rule rule = rules.match(keys, indexes, depth);
+      if (rule != null) {
+        applyRule(t, rule);
+        return;
+      }
+    }
+    if (filter) {
+      if (allowed()) {
+        filter = false;
+      } else if (!t.isStructStart() || !mayBeAllowedBelow()) {
+        p.skipChildren();
+        changed = true;
+        notes.add("fail-closed", resolve(), RedactionAction.DROP);
+        return;
+      }
+    }
+    switch (t) {
+      case START_OBJECT -> {
+        writeName();
+        g.writeStartObject();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          push(p.currentName(), -1);
+          value(p.nextToken(), filter);
+          depth--;
+        }
+        g.writeEndObject();
+      }
+      case START_ARRAY -> {
+        writeName();
+        g.writeStartArray();
+        int i = 0;
+        JsonToken item;
+        while ((item = p.nextToken()) != JsonToken.END_ARRAY) {
+          push(null, i++);
+          value(item, filter);
+          depth--;
+        }
+        g.writeEndArray();
+      }
+      case VALUE_STRING -> {
+        String s = p.getText();
+        String r = text.redact(s, context(), this, notes);
+        changed |= r != s;
+        writeName();
+        g.writeString(r);
+      }
+      case VALUE_NUMBER_INT -> {
+        String s = p.getText();
+        String r = s.length() >= MIN_NUMBER_SCAN ? text.redact(s, context(), this, notes) : s;
+        writeName();
+        if (r != s) {
+          changed = true;
+          g.writeString(r);
+        } else {
+          g.writeNumber(s);
+        }
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        writeName();
+        g.writeNumber(p.getText());
+      }
+      case VALUE_TRUE, VALUE_FALSE -> {
+        writeName();
+        g.writeBoolean(t == JsonToken.VALUE_TRUE);
+      }
+      default -> {
+        writeName();
+        g.writeNull();
+      }
+    }
+  }
+
+  private String context() {
+    for (int i = depth - 1; i >= 0; i--) {
+      if (keys[i] != null) {
+        return keys[i];
+      }
+    }
+    return null;
+  }
+
+  private void applyRule(JsonToken t, Scope.Rule rule) throws IOException {
+    changed = true;
+    notes.add(rule.name(), resolve(), rule.action().kind());
+    if (rule.action().drops()) {
+      p.skipChildren();
+      if (inArray()) {
+        g.writeNull(); // keeps the positions of the other elements
+      }
+      return;
+    }
+    String original = t.isStructStart() ? p.readValueAsTree().toString() : p.getText();
+    writeName();
+    g.writeString(rule.action().apply(original, hasher));
+  }
+
+  private boolean allowed() {
+    for (JsonPath a : allow) {
+      if (a.matches(keys, indexes, depth)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean mayBeAllowedBelow() {
+    for (JsonPath a : allow) {
+      if (a.mayMatchBelow(keys, indexes, depth)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

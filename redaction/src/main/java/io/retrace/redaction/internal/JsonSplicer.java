@@ -1,0 +1,214 @@
+package io.retrace.redaction.internal;
+
+import java.util.Arrays;
+
+/**
+ * The fast path for JSON bodies: the detectors scan the raw text once, and a light tokenizer (no
+ * objects, no tree) maps each match to the JSON value it lies in and its path, so that the match is
+ * spliced into the text in place. Anything it cannot do exactly — a member a path rule may match,
+ * escapes in the text, a match that is not inside one value, malformed JSON — makes it give up and
+ * the caller takes the full streaming path ({@link JsonRedactor}).
+ */
+final class JsonSplicer {
+  /** Returned when the fast path cannot decide. */
+  static final String GIVE_UP = new String("give up");
+
+  private final String json;
+  private final Spans spans;
+  // Member names as offsets into the text: strings are built only for the path of a match.
+  private int[] keyFrom = new int[16];
+  private int[] keyTo = new int[16];
+  private int[] indexes = new int[16];
+  private boolean[] inObject = new boolean[16];
+  private int depth;
+  private int nextSpan;
+  private StringBuilder out;
+  private int copied;
+
+  private JsonSplicer(String json, Spans spans) {
+    this.json = json;
+    this.spans = spans;
+  }
+
+  /**
+   * The redacted document (the same instance when clean), or {@link #GIVE_UP}. Detector matches are
+   * noted with their path below {@code field}.
+   */
+  static String splice(
+      String json,
+      JsonRules rules,
+      ActionSpec[] detectors,
+      Hasher hasher,
+      String field,
+      Notes notes) {
+    if (json.indexOf('\\') >= 0 || rules.hasUnkeyedRules()) {
+      return GIVE_UP;
+    }
+    Spans spans = new Spans();
+    Detectors.scan(json, null, detectors, spans);
+    spans.normalize();
+    JsonSplicer s = new JsonSplicer(json, spans);
+    return s.run(rules, detectors, hasher, field, notes);
+  }
+
+  private String run(
+      JsonRules rules, ActionSpec[] detectors, Hasher hasher, String field, Notes notes) {
+    int n = json.length();
+    int i = 0;
+    boolean expectKey = false;
+    while (i < n) {
+      char c = json.charAt(i);
+      switch (c) {
+        case ' ', '\t', '\n', '\r', ':' -> i++;
+        case '{' -> {
+          push(true);
+          expectKey = true;
+          i++;
+        }
+        case '[' -> {
+          push(false);
+          expectKey = false;
+          i++;
+        }
+        case '}', ']' -> {
+          if (depth == 0) {
+            return GIVE_UP;
+          }
+          depth--;
+          i++;
+        }
+        case ',' -> {
+          if (depth == 0) {
+            return GIVE_UP;
+          }
+          if (inObject[depth - 1]) {
+            expectKey = true;
+          } else {
+            indexes[depth - 1]++;
+          }
+          i++;
+        }
+        case '"' -> {
+          int end = json.indexOf('"', i + 1);
+          if (end < 0) {
+            return GIVE_UP;
+          }
+          if (expectKey) {
+            if (rules.mayMatchKey(json, i + 1, end)) {
+              return GIVE_UP;
+            }
+            keyFrom[depth - 1] = i + 1;
+            keyTo[depth - 1] = end;
+            expectKey = false;
+          } else if (!value(i + 1, end, true, detectors, hasher, field, notes)) {
+            return GIVE_UP;
+          }
+          i = end + 1;
+        }
+        default -> {
+          int end = i;
+          while (end < n && isScalarChar(json.charAt(end))) {
+            end++;
+          }
+          if (end == i || expectKey) {
+            return GIVE_UP;
+          }
+          if (!value(i, end, false, detectors, hasher, field, notes)) {
+            return GIVE_UP;
+          }
+          i = end;
+        }
+      }
+      if (nextSpan < spans.size() && spans.start(nextSpan) < i) {
+        return GIVE_UP; // a match outside any value, e.g. in a member name
+      }
+    }
+    if (nextSpan < spans.size()) {
+      return GIVE_UP;
+    }
+    if (out == null) {
+      return json;
+    }
+    out.append(json, copied, n);
+    return out.toString();
+  }
+
+  private static boolean isScalarChar(char c) {
+    return (c >= '0' && c <= '9')
+        || (c >= 'a' && c <= 'z')
+        || c == '-'
+        || c == '+'
+        || c == '.'
+        || c == 'E';
+  }
+
+  private void push(boolean object) {
+    if (depth == keyFrom.length) {
+      keyFrom = Arrays.copyOf(keyFrom, depth * 2);
+      keyTo = Arrays.copyOf(keyTo, depth * 2);
+      indexes = Arrays.copyOf(indexes, depth * 2);
+      inObject = Arrays.copyOf(inObject, depth * 2);
+    }
+    indexes[depth] = 0;
+    inObject[depth] = object;
+    depth++;
+  }
+
+  /** Splices the matches inside the value at [from, to); false when one is not inside it. */
+  private boolean value(
+      int from,
+      int to,
+      boolean string,
+      ActionSpec[] detectors,
+      Hasher hasher,
+      String field,
+      Notes notes) {
+    while (nextSpan < spans.size() && spans.start(nextSpan) < to) {
+      int s = spans.start(nextSpan);
+      int e = spans.end(nextSpan);
+      if (s < from || e > to || (!string && (s != from || e != to))) {
+        return false;
+      }
+      DetectorKind kind = spans.kind(nextSpan);
+      ActionSpec action = detectors[kind.ordinal()];
+      String replaced = action.apply(json.substring(s, e), hasher);
+      if (out == null) {
+        out = new StringBuilder(json.length());
+      }
+      out.append(json, copied, s);
+      if (!string) {
+        out.append('"');
+      }
+      escape(replaced == null ? "" : replaced, out);
+      if (!string) {
+        out.append('"');
+      }
+      copied = e;
+      notes.add(kind.ruleName(), field + JsonPath.format(location(), depth), action.kind());
+      nextSpan++;
+    }
+    return true;
+  }
+
+  /** The path of the current value: member names, and null for array elements. */
+  private String[] location() {
+    String[] path = new String[depth];
+    for (int d = 0; d < depth; d++) {
+      path[d] = inObject[d] ? json.substring(keyFrom[d], keyTo[d]) : null;
+    }
+    return path;
+  }
+
+  private static void escape(String s, StringBuilder out) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+  }
+}

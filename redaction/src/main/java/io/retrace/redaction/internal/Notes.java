@@ -1,0 +1,51 @@
+package io.retrace.redaction.internal;
+
+import io.retrace.schemas.event.RedactionAction;
+import io.retrace.schemas.event.RedactionNote;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The redaction notes of one event: one per distinct (rule, field, action), at most {@link #MAX} so
+ * that an event with thousands of redacted cells stays small; past the bound one note with field
+ * {@code *} says that more were left out.
+ */
+public final class Notes {
+  public static final int MAX = 64;
+
+  private final String stage;
+  // Allocated on the first note: most events have none.
+  private List<RedactionNote> notes;
+  private Set<String> seen;
+  private boolean overflowed;
+
+  public Notes(String stage) {
+    this.stage = stage;
+  }
+
+  public void add(String rule, String field, RedactionAction action) {
+    if (notes == null) {
+      notes = new ArrayList<>();
+      seen = new HashSet<>();
+    }
+    if (overflowed || !seen.add(rule + '\u0000' + field + '\u0000' + action)) {
+      return;
+    }
+    if (notes.size() == MAX) {
+      overflowed = true;
+      notes.add(new RedactionNote("notes-bound", "*", RedactionAction.OTHER, stage));
+      return;
+    }
+    notes.add(new RedactionNote(rule, field, action, stage));
+  }
+
+  public boolean isEmpty() {
+    return notes == null;
+  }
+
+  public List<RedactionNote> list() {
+    return notes == null ? List.of() : notes;
+  }
+}
