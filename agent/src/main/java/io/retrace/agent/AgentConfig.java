@@ -74,7 +74,16 @@ public record AgentConfig(
   private static final Setting<Boolean> CONTROL =
       SPEC.bool("control", false, "Follow signed capture commands on retrace.control.");
   private static final Setting<String> CONTROL_KEY =
-      SPEC.string("control.key", "", "Shared HMAC key that capture commands must be signed with.");
+      SPEC.custom(
+          "control.key",
+          "",
+          "Shared HMAC key (16+ characters) that capture commands must be signed with.",
+          s -> {
+            if (s.length() < io.retrace.schemas.control.CommandSigner.MIN_KEY_BYTES) {
+              throw new IllegalArgumentException("must have at least 16 characters");
+            }
+            return s;
+          });
   private static final Setting<Integer> ADMIN_PORT =
       SPEC.integer("admin.port", -1, -1, 65535, "Loopback admin endpoint port; -1 disables it.");
   private static final Setting<String> ADMIN_TOKEN =

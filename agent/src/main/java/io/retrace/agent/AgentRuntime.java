@@ -23,9 +23,14 @@ import io.retrace.agent.recorder.HttpServerRecorder;
 import io.retrace.agent.recorder.JdbcRecorder;
 import io.retrace.agent.recorder.Recorder;
 import io.retrace.agent.recorder.ValueRecorder;
+import io.retrace.agent.trigger.AdminEndpoint;
+import io.retrace.agent.trigger.ControlFollower;
+import io.retrace.agent.trigger.RecordingControl;
+import io.retrace.schemas.control.CommandSigner;
 import io.retrace.schemas.event.Origin;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -69,25 +74,27 @@ public final class AgentRuntime {
     String agentId = new UUID(random.nextLong(), random.nextLong()).toString();
     EventBuffer buffer = new EventBuffer(config.bufferEvents());
     AgentMetrics metrics = new AgentMetrics(buffer);
-    CallRecorder recorder = new CallRecorder(agentId, buffer, () -> origin(config, agentId));
+    SessionIds sessions = new SessionIds(config.correlationHeader(), config.sampleRate(), agentId);
+    CallRecorder recorder =
+        new CallRecorder(agentId, buffer, sessions, () -> origin(config, agentId));
+    RecordingControl control = new RecordingControl(recorder, sessions, config.maxWindow());
     if (!config.recording().isEmpty()) {
-      recorder.start(config.recording());
+      control.start(config.recording(), null, null);
     }
-    // What touches Avro or JMX happens on the publisher thread, off the application's main thread.
+    List<AutoCloseable> triggers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    // What touches Avro, JMX or the network happens on the publisher thread, off the main thread.
     Runnable onReady =
         () -> {
           recorder.flushPending();
           registerMBean(metrics);
+          startTriggers(config, agentId, control, metrics, triggers);
         };
     Publisher publisher =
         new Publisher(buffer, () -> sink(config, metrics), onReady, recorder::gap, metrics);
     Dispatch.hooks =
         new AgentHooks(
             recorder,
-            new HttpServerAdapter(
-                recorder,
-                new SessionIds(config.correlationHeader(), config.sampleRate(), agentId),
-                config.bodyMaxBytes()),
+            new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
             new HttpClientAdapter(recorder, config.bodyMaxBytes()),
             new JdbcAdapter(recorder, config.jdbcMaxRows()));
     long wired = System.nanoTime();
@@ -98,7 +105,15 @@ public final class AgentRuntime {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  recorder.stop("shutdown");
+                  for (AutoCloseable trigger : triggers) {
+                    try {
+                      trigger.close();
+                    } catch (Exception e) {
+                      log.log(Level.FINE, "Retrace: closing a trigger failed", e);
+                    }
+                  }
+                  control.stop("shutdown");
+                  control.close();
                   try {
                     publisher.close(5_000);
                   } catch (Exception e) {
@@ -126,6 +141,47 @@ public final class AgentRuntime {
             (instrumented - wired) / 1_000_000,
             config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
             config.recording().isEmpty() ? "" : ", recording " + config.recording()));
+  }
+
+  /** The admin endpoint and the control-topic follower, when configured. */
+  private static void startTriggers(
+      AgentConfig config,
+      String agentId,
+      RecordingControl control,
+      AgentMetrics metrics,
+      List<AutoCloseable> triggers) {
+    if (config.adminPort() >= 0) {
+      try {
+        AdminEndpoint admin =
+            AdminEndpoint.start(config.adminPort(), config.adminToken(), control, metrics);
+        triggers.add(admin);
+        log.info("Retrace admin endpoint on http://127.0.0.1:" + admin.port());
+      } catch (Exception e) {
+        log.log(Level.SEVERE, "Retrace admin endpoint not started: " + e.getMessage());
+      }
+    }
+    if (config.control()) {
+      if (config.bootstrap().isEmpty()) {
+        log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
+        return;
+      }
+      CommandSigner signer =
+          config.controlKey().isEmpty()
+              ? null
+              : new CommandSigner(config.controlKey().getBytes(StandardCharsets.UTF_8));
+      ControlFollower follower =
+          new ControlFollower(
+              config.bootstrap(),
+              config.registry(),
+              control,
+              signer,
+              config.service(),
+              config.host(),
+              config.pod(),
+              agentId);
+      follower.start();
+      triggers.add(follower);
+    }
   }
 
   private static Origin origin(AgentConfig config, String agentId) {

@@ -26,6 +26,7 @@ public final class CallRecorder {
   private final Supplier<Origin> originFactory;
   private volatile Origin origin;
   private final EventBuffer buffer;
+  private final SessionIds sessions;
   private final String eventIdPrefix;
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong calls = new AtomicLong();
@@ -42,8 +43,10 @@ public final class CallRecorder {
    * @param originFactory builds the events' origin on first use; it touches Avro, whose start-up
    *     cost should land on the publisher thread or the first captured call, not on premain
    */
-  public CallRecorder(String agentId, EventBuffer buffer, Supplier<Origin> originFactory) {
+  public CallRecorder(
+      String agentId, EventBuffer buffer, SessionIds sessions, Supplier<Origin> originFactory) {
     this.buffer = buffer;
+    this.sessions = sessions;
     this.originFactory = originFactory;
     this.eventIdPrefix = agentId + "-";
     // Wall time derived from nanoTime: no clock read per event (and none that recorders would see).
@@ -73,10 +76,14 @@ public final class CallRecorder {
     recordingId = id;
     pendingStart = new PendingMarker(sequence.incrementAndGet(), System.nanoTime());
     Dispatch.mode = Dispatch.RECORD;
+    if (origin != null) {
+      flushPending(); // past start-up: Avro is loaded, write the marker now
+    }
   }
 
   /** Writes a start marker that {@link #start} reserved; called by the publisher thread. */
   public void flushPending() {
+    origin(); // from here on start() writes its marker at once
     PendingMarker pending;
     synchronized (this) {
       pending = pendingStart;
@@ -127,7 +134,7 @@ public final class CallRecorder {
       long parentCall,
       SessionContext ctx,
       long nanos) {
-    if (recordingId == null) {
+    if (recordingId == null || (ctx == null && !sessions.recordsBackground())) {
       return;
     }
     buffer.offer(event(sequence.incrementAndGet(), kind, payload, callId, parentCall, ctx, nanos));
@@ -164,8 +171,15 @@ public final class CallRecorder {
 
   /** A marker event outside any session (recording start/stop). */
   void marker(MarkerType type, long dropped, String reason) {
-    record(
-        EventKind.MARKER, new Marker(type, dropped, reason), newCall(), 0, null, System.nanoTime());
+    buffer.offer(
+        event(
+            sequence.incrementAndGet(),
+            EventKind.MARKER,
+            new Marker(type, dropped, reason),
+            newCall(),
+            0,
+            null,
+            System.nanoTime()));
   }
 
   /** The gap marker for {@code dropped} events of {@code sessionId} lost to a full buffer. */

@@ -9,13 +9,20 @@ import java.util.function.UnaryOperator;
  */
 public final class SessionIds {
   private final String correlationHeader;
-  private final double sampleRate;
+  private final double defaultSampleRate;
+
+  /** The active capture's scope; null when the capture has no scope of its own. */
+  private volatile Scope scope;
+
+  /** What a break-glass capture narrows recording to: these correlation ids, this rate. */
+  public record Scope(java.util.Set<String> correlationIds, double sampleRate) {}
+
   private final String prefix;
   private final AtomicLong generated = new AtomicLong();
 
   public SessionIds(String correlationHeader, double sampleRate, String agentId) {
     this.correlationHeader = correlationHeader;
-    this.sampleRate = sampleRate;
+    this.defaultSampleRate = sampleRate;
     this.prefix = "s-" + agentId.substring(0, Math.min(8, agentId.length())) + "-";
   }
 
@@ -38,14 +45,31 @@ public final class SessionIds {
         requestId != null && !requestId.isBlank()
             ? requestId.trim()
             : traceId != null ? traceId + "-" + spanId : prefix + generated.incrementAndGet();
-    if (!sampled(session)) {
+    Scope current = scope;
+    if (current != null
+        && !current.correlationIds().isEmpty()
+        && !current.correlationIds().contains(session)) {
+      return null;
+    }
+    if (!sampled(session, current == null ? defaultSampleRate : current.sampleRate())) {
       return null;
     }
     return new SessionContext(session, traceId, spanId, requestId, 0);
   }
 
+  /** Narrows recording to {@code scope} (null: back to the agent's own settings). */
+  public void scope(Scope scope) {
+    this.scope = scope;
+  }
+
+  /** Whether work outside any session may be recorded: not while a capture names its sessions. */
+  boolean recordsBackground() {
+    Scope current = scope;
+    return current == null || current.correlationIds().isEmpty();
+  }
+
   /** Deterministic per session id, so every service sharing the id samples alike. */
-  boolean sampled(String session) {
+  static boolean sampled(String session, double sampleRate) {
     if (sampleRate >= 1.0) {
       return true;
     }
