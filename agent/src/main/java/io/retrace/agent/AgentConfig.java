@@ -40,6 +40,9 @@ public record AgentConfig(
     int bodyMaxBytes,
     int jdbcMaxRows,
     List<String> captureMethods,
+    boolean redaction,
+    Path redactionPolicy,
+    String redactionKey,
     String host,
     String pod,
     String region,
@@ -125,6 +128,21 @@ public record AgentConfig(
       SPEC.integer("jdbc.max.rows", 1000, 0, 1_000_000, "Result rows copied per statement.");
   private static final Setting<List<String>> CAPTURE_METHODS =
       SPEC.list("capture.methods", List.of(), "Methods to record, as com.acme.Class#method,...");
+  private static final Setting<Boolean> REDACTION =
+      SPEC.bool("redaction", true, "Redact secrets and PII at the source, before events leave.");
+  private static final Setting<String> REDACTION_POLICY =
+      SPEC.string("redaction.policy", "", "Redaction policy YAML; empty: the built-in policy.");
+  private static final Setting<String> REDACTION_KEY =
+      SPEC.custom(
+          "redaction.key",
+          "",
+          "Deployment secret (16+ characters) for hash actions; empty: a random per-agent key.",
+          s -> {
+            if (s.length() < 16) {
+              throw new IllegalArgumentException("must have at least 16 characters");
+            }
+            return s;
+          });
   private static final Setting<String> HOST =
       SPEC.string("host", "", "Host name (default: local).");
   private static final Setting<String> POD =
@@ -166,6 +184,9 @@ public record AgentConfig(
         c.get(BODY_MAX_BYTES),
         c.get(JDBC_MAX_ROWS),
         c.get(CAPTURE_METHODS),
+        c.get(REDACTION),
+        c.get(REDACTION_POLICY).isEmpty() ? null : Path.of(c.get(REDACTION_POLICY)),
+        c.get(REDACTION_KEY),
         hostName(c.get(HOST), env),
         firstNonEmpty(c.get(POD), env.get("POD_NAME"), ""),
         c.get(REGION),

@@ -90,7 +90,13 @@ public final class AgentRuntime {
           startTriggers(config, agentId, control, metrics, triggers);
         };
     Publisher publisher =
-        new Publisher(buffer, () -> sink(config, metrics), onReady, recorder::gap, metrics);
+        new Publisher(
+            buffer,
+            () -> sink(config, metrics),
+            onReady,
+            recorder::gap,
+            () -> redaction(config),
+            metrics);
     Dispatch.hooks =
         new AgentHooks(
             recorder,
@@ -182,6 +188,32 @@ public final class AgentRuntime {
       follower.start();
       triggers.add(follower);
     }
+  }
+
+  /**
+   * Redaction at the source, on the publisher thread. A policy that cannot be loaded stops the
+   * agent from starting rather than letting unredacted events out.
+   */
+  private static java.util.function.UnaryOperator<io.retrace.schemas.event.RecordedEvent> redaction(
+      AgentConfig config) {
+    if (!config.redaction()) {
+      log.warning("Retrace: redaction at the source is off (redaction=false)");
+      return java.util.function.UnaryOperator.identity();
+    }
+    io.retrace.redaction.RedactionPolicy policy =
+        config.redactionPolicy() == null
+            ? io.retrace.redaction.RedactionPolicy.defaults()
+            : io.retrace.redaction.RedactionPolicy.load(config.redactionPolicy());
+    byte[] key;
+    if (config.redactionKey().isEmpty()) {
+      key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      log.info(
+          "Retrace: no redaction.key set; hashed values are stable within this agent run only");
+    } else {
+      key = config.redactionKey().getBytes(StandardCharsets.UTF_8);
+    }
+    return io.retrace.redaction.Redactor.create(policy, key, "agent")::redact;
   }
 
   private static Origin origin(AgentConfig config, String agentId) {

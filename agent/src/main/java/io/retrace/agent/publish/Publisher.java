@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,8 @@ public final class Publisher implements AutoCloseable {
   private final Runnable onReady;
   private EventSink sink;
   private final BiFunction<String, Long, RecordedEvent> gapMarker;
+  private final Callable<UnaryOperator<RecordedEvent>> transformFactory;
+  private UnaryOperator<RecordedEvent> transform;
   private final AgentMetrics metrics;
   private final Thread thread;
   private final CountDownLatch started = new CountDownLatch(1);
@@ -37,6 +40,8 @@ public final class Publisher implements AutoCloseable {
    *     client start-up) is not paid on the application's main thread at start-up
    * @param onReady runs on the publisher thread once the sink is open (e.g. a static recording
    *     starts then)
+   * @param transformFactory makes, on the publisher thread, what is applied to every event before
+   *     it is written (redaction at the source); if it fails, nothing is written
    * @param gapMarker builds the marker for {@code (session, droppedCount)}; the session is {@link
    *     EventBuffer#OVERFLOW} for drops that cannot be attributed to one session
    */
@@ -45,7 +50,9 @@ public final class Publisher implements AutoCloseable {
       Callable<EventSink> sinkFactory,
       Runnable onReady,
       BiFunction<String, Long, RecordedEvent> gapMarker,
+      Callable<UnaryOperator<RecordedEvent>> transformFactory,
       AgentMetrics metrics) {
+    this.transformFactory = transformFactory;
     this.buffer = buffer;
     this.sinkFactory = sinkFactory;
     this.onReady = onReady;
@@ -62,12 +69,13 @@ public final class Publisher implements AutoCloseable {
   private void run() {
     Dispatch.suppressCurrentThread();
     try {
+      transform = transformFactory.call();
       sink = sinkFactory.call();
     } catch (Throwable t) {
       Dispatch.mode = Dispatch.OFF;
       log.log(
           Level.SEVERE,
-          "Retrace agent cannot open its event sink; recording is off: " + t.getMessage(),
+          "Retrace agent cannot start publishing; recording is off: " + t.getMessage(),
           t);
       return;
     } finally {
@@ -82,6 +90,7 @@ public final class Publisher implements AutoCloseable {
         for (Map.Entry<String, Long> drop : buffer.takeDrops().entrySet()) {
           batch.add(gapMarker.apply(drop.getKey(), drop.getValue()));
         }
+        batch.replaceAll(transform);
         // Written even when empty: a sink retries, spools and probes the broker on its calls.
         sink.write(batch);
         if (sink instanceof FileSink) {
