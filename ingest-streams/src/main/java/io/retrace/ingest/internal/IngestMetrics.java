@@ -1,0 +1,51 @@
+package io.retrace.ingest.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The app's own counters (Kafka Streams' client metrics are bound separately). Meter names are
+ * {@code retrace.ingest.*}; the Prometheus endpoint renders them as {@code retrace_ingest_*}.
+ */
+public final class IngestMetrics {
+  private final MeterRegistry registry;
+  private final Counter eventsIn;
+  private final Counter eventsOut;
+
+  public IngestMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.eventsIn = registry.counter("retrace.ingest.records.in");
+    this.eventsOut = registry.counter("retrace.ingest.events.out");
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A raw record was read from a recording topic. */
+  public void recordIn() {
+    eventsIn.increment();
+  }
+
+  /** An event passed every check and went to {@code retrace.events}. */
+  public void eventOut() {
+    eventsOut.increment();
+  }
+
+  /** A record went to the DLQ; {@code reason} is one of a fixed set of names. */
+  public void deadLettered(String reason) {
+    registry.counter("retrace.ingest.dlq", "reason", reason).increment();
+  }
+
+  /** A Kafka Streams error handler let a record pass; {@code where} names the handler. */
+  public void handlerError(String where, String type) {
+    registry.counter("retrace.ingest.handler.errors", "handler", where, "type", type).increment();
+  }
+
+  /** A policy reload was tried. */
+  public void policyReload(boolean ok) {
+    registry
+        .counter("retrace.ingest.policy.reloads", "outcome", ok ? "ok" : "rejected")
+        .increment();
+  }
+}
