@@ -9,6 +9,7 @@ import io.retrace.agent.capture.CallRecorder;
 import io.retrace.agent.capture.HttpClientAdapter;
 import io.retrace.agent.capture.HttpServerAdapter;
 import io.retrace.agent.capture.JdbcAdapter;
+import io.retrace.agent.capture.MethodAdapter;
 import io.retrace.agent.capture.SessionIds;
 import io.retrace.agent.publish.AgentMetrics;
 import io.retrace.agent.publish.EventBuffer;
@@ -21,6 +22,7 @@ import io.retrace.agent.recorder.ExecutorRecorder;
 import io.retrace.agent.recorder.HttpClientRecorder;
 import io.retrace.agent.recorder.HttpServerRecorder;
 import io.retrace.agent.recorder.JdbcRecorder;
+import io.retrace.agent.recorder.MethodRecorder;
 import io.retrace.agent.recorder.Recorder;
 import io.retrace.agent.recorder.ValueRecorder;
 import io.retrace.agent.trigger.AdminEndpoint;
@@ -49,13 +51,16 @@ import net.bytebuddy.utility.JavaModule;
 public final class AgentRuntime {
   private static final Logger log = Logger.getLogger(AgentRuntime.class.getName());
 
-  static final List<Recorder> RECORDERS =
-      List.of(
-          new ValueRecorder(),
-          new HttpServerRecorder(),
-          new HttpClientRecorder(),
-          new JdbcRecorder(),
-          new ExecutorRecorder());
+  /** The recorders every agent installs, plus a {@link MethodRecorder} for capture.methods. */
+  static List<Recorder> recorders(AgentConfig config) {
+    return List.of(
+        new ValueRecorder(),
+        new HttpServerRecorder(),
+        new HttpClientRecorder(),
+        new JdbcRecorder(),
+        new ExecutorRecorder(),
+        new MethodRecorder(config.captureMethods()));
+  }
 
   /**
    * Kafka's client logs INFO at length (every config value); in the host's log only its warnings
@@ -102,9 +107,10 @@ public final class AgentRuntime {
             recorder,
             new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
             new HttpClientAdapter(recorder, config.bodyMaxBytes()),
-            new JdbcAdapter(recorder, config.jdbcMaxRows()));
+            new JdbcAdapter(recorder, config.jdbcMaxRows()),
+            new MethodAdapter(recorder, config.bodyMaxBytes()));
     long wired = System.nanoTime();
-    install(inst);
+    install(inst, recorders(config));
     long instrumented = System.nanoTime();
     publisher.start();
     Runtime.getRuntime()
@@ -260,7 +266,7 @@ public final class AgentRuntime {
         metrics);
   }
 
-  private static void install(Instrumentation inst) {
+  private static void install(Instrumentation inst, List<Recorder> recorders) {
     AgentBuilder builder =
         new AgentBuilder.Default()
             .disableClassFormatChanges()
@@ -272,7 +278,7 @@ public final class AgentRuntime {
                     .or(nameStartsWith("net.bytebuddy."))
                     .or(isSynthetic()));
     ClassLoader agentLoader = AgentRuntime.class.getClassLoader();
-    for (Recorder recorder : RECORDERS) {
+    for (Recorder recorder : recorders) {
       builder = recorder.install(builder, agentLoader);
     }
     builder.installOn(inst);

@@ -9,6 +9,7 @@ import io.retrace.schemas.event.JdbcCall;
 import io.retrace.schemas.event.JdbcOperation;
 import io.retrace.schemas.event.Marker;
 import io.retrace.schemas.event.MarkerType;
+import io.retrace.schemas.event.MethodCall;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.event.ValueRead;
 import io.retrace.schemas.event.ValueSource;
@@ -38,7 +39,11 @@ class FileSinkIT {
     HttpResponse<String> created;
     HttpResponse<String> read;
     try (AgentProcess app =
-        AgentProcess.start(dir, "service=orders,version=1.2.3,recording=rec-file,out=" + out)) {
+        AgentProcess.start(
+            dir,
+            "service=orders,version=1.2.3,recording=rec-file,out="
+                + out
+                + ",capture.methods=io.retrace.examples.orders.OrdersService#productName")) {
       created = app.post("/orders", "req-create", "{\"product\":1,\"qty\":2}");
       String id = field(created.body(), "id");
       read = app.get("/orders/" + id, "req-read");
@@ -111,10 +116,21 @@ class FileSinkIT {
                     && v.getValue()
                         .equals(created0.getEpochSecond() * 1_000_000_000L + created0.getNano()));
 
-    // Everything in the session nests under the inbound call.
+    // The configured method, with its argument and result as JSON, and the query it made inside.
+    RecordedEvent method = only(create, EventKind.METHOD_CALL);
+    MethodCall call = (MethodCall) method.getPayload();
+    assertThat(call.getClassName()).isEqualTo("io.retrace.examples.orders.OrdersService");
+    assertThat(call.getMethodName()).isEqualTo("productName");
+    assertThat(call.getArgumentsJson()).isEqualTo("[1]");
+    assertThat(call.getReturnJson()).isEqualTo("\"espresso\"");
+    assertThat(jdbc.get(0).getParentCallId()).isEqualTo(method.getCallId());
+
+    // Everything in the session nests under the inbound call, directly or through the method.
+    assertThat(method.getParentCallId()).isEqualTo(inbound.getCallId());
     assertThat(create)
         .filteredOn(e -> e != inbound)
-        .allSatisfy(e -> assertThat(e.getParentCallId()).isEqualTo(inbound.getCallId()));
+        .allSatisfy(
+            e -> assertThat(e.getParentCallId()).isIn(inbound.getCallId(), method.getCallId()));
 
     List<RecordedEvent> readSession = session(events, "req-read");
     JdbcCall select = (JdbcCall) only(readSession, EventKind.JDBC).getPayload();

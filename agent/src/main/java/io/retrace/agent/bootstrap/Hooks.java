@@ -45,6 +45,11 @@ public interface Hooks {
    */
   Runnable wrap(Runnable task);
 
+  /** A configured application method ({@code capture.methods}) is entered; returns a handle. */
+  Object methodEnter(String className, String method, Object[] args);
+
+  void methodExit(Object handle, Object returned, Throwable thrown);
+
   /** Hooks that do nothing: in place until the agent has started. */
   Hooks NONE =
       new Hooks() {
@@ -87,6 +92,14 @@ public interface Hooks {
 
         @Override
         public void jdbcParameter(Object statement, int index, Object value) {}
+
+        @Override
+        public Object methodEnter(String className, String method, Object[] args) {
+          return null;
+        }
+
+        @Override
+        public void methodExit(Object handle, Object returned, Throwable thrown) {}
 
         @Override
         public Runnable wrap(Runnable task) {

@@ -23,13 +23,19 @@ public final class AgentHooks implements Hooks {
   private final HttpServerAdapter server;
   private final HttpClientAdapter client;
   private final JdbcAdapter jdbc;
+  private final MethodAdapter methods;
 
   public AgentHooks(
-      CallRecorder recorder, HttpServerAdapter server, HttpClientAdapter client, JdbcAdapter jdbc) {
+      CallRecorder recorder,
+      HttpServerAdapter server,
+      HttpClientAdapter client,
+      JdbcAdapter jdbc,
+      MethodAdapter methods) {
     this.recorder = recorder;
     this.server = server;
     this.client = client;
     this.jdbc = jdbc;
+    this.methods = methods;
   }
 
   @Override
@@ -180,6 +186,35 @@ public final class AgentHooks implements Hooks {
       jdbc.parameter(statement, index, value);
     } catch (Throwable t) {
       failed("jdbc", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object methodEnter(String className, String method, Object[] args) {
+    if (!Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return methods.enter(className, method, args);
+    } catch (Throwable t) {
+      failed("method", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void methodExit(Object handle, Object returned, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return;
+    }
+    try {
+      methods.exit(handle, returned, thrown);
+    } catch (Throwable t) {
+      failed("method", t);
     } finally {
       Dispatch.exit();
     }
