@@ -1,0 +1,200 @@
+package io.retrace.bench.agent;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The example order service under load with the agent recording (to a file, redaction on) against
+ * the same service with no agent, alternating in one run: start-up time to "listening", requests
+ * per second and p99 latency at a fixed concurrency, and heap in use after a full GC.
+ *
+ * <p>Run from the repository root: {@code bench/run --main io.retrace.bench.agent.ServiceOverhead
+ * [requests] [rounds]}
+ */
+public final class ServiceOverhead {
+  private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
+  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+  private static final int CLIENTS = 8;
+
+  private ServiceOverhead() {}
+
+  record Result(long startupMillis, double requestsPerSecond, double p99Millis, long heapKb) {}
+
+  public static void main(String[] args) throws Exception {
+    int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path agent = Path.of("agent/target/retrace-agent.jar").toAbsolutePath();
+    if (!Files.exists(agent)) {
+      throw new IllegalStateException(agent + " is missing: run from the repository root");
+    }
+    String classpath = examplesClasspath();
+    Path work = Files.createTempDirectory("retrace-bench-service");
+    List<Result> without = new ArrayList<>();
+    List<Result> with = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      without.add(run(classpath, null, requests, work));
+      with.add(
+          run(
+              classpath,
+              "-javaagent:"
+                  + agent
+                  + "=service=orders,recording=bench,out="
+                  + work.resolve("r" + round + ".avro"),
+              requests,
+              work));
+    }
+    Result a = median(without);
+    Result b = median(with);
+    System.out.printf(
+        Locale.ROOT,
+        "median of %d rounds, %d requests each, %d clients%n",
+        rounds,
+        requests,
+        CLIENTS);
+    System.out.printf(
+        Locale.ROOT,
+        "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB%n",
+        a.startupMillis,
+        a.requestsPerSecond,
+        a.p99Millis,
+        a.heapKb);
+    System.out.printf(
+        Locale.ROOT,
+        "agent:      start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB%n",
+        b.startupMillis,
+        b.requestsPerSecond,
+        b.p99Millis,
+        b.heapKb);
+    System.out.printf(
+        Locale.ROOT,
+        "agent/none: throughput %.3f, p99 %.3f, start-up +%d ms, heap +%d KB%n",
+        b.requestsPerSecond / a.requestsPerSecond,
+        b.p99Millis / a.p99Millis,
+        b.startupMillis - a.startupMillis,
+        b.heapKb - a.heapKb);
+  }
+
+  private static Result run(String classpath, String agentArg, int requests, Path work)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    // The JDK server otherwise waits on Nagle + delayed ACK (~40 ms) for small responses, which
+    // would hide the agent's cost behind network waits.
+    command.add("-Dsun.net.httpserver.nodelay=true");
+    if (agentArg != null) {
+      command.add(agentArg);
+    }
+    command.addAll(List.of("-cp", classpath, "io.retrace.examples.orders.OrdersService", "0"));
+    Path log = Files.createTempFile(work, "service", ".log");
+    long start = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    int port = -1;
+    while (port < 0) {
+      Matcher m = READY.matcher(Files.readString(log, UTF_8));
+      if (m.find()) {
+        port = Integer.parseInt(m.group(1));
+      } else if (!process.isAlive()) {
+        throw new IllegalStateException("service exited: " + Files.readString(log, UTF_8));
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+    long startup = (System.nanoTime() - start) / 1_000_000;
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      URI uri = URI.create("http://127.0.0.1:" + port + "/orders");
+      load(http, uri, requests / 3); // warm-up
+      long loadStart = System.nanoTime();
+      List<Long> latencies = load(http, uri, requests);
+      double seconds = (System.nanoTime() - loadStart) / 1e9;
+      Collections.sort(latencies);
+      double p99 = latencies.get((int) (latencies.size() * 0.99)) / 1e6;
+      return new Result(startup, requests / seconds, p99, heapUsedKb(process.pid()));
+    } finally {
+      process.destroy();
+      process.waitFor();
+    }
+  }
+
+  private static List<Long> load(HttpClient http, URI uri, int requests) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<Long>> futures = new ArrayList<>(requests);
+    for (int i = 0; i < requests; i++) {
+      String id = "bench-" + i;
+      futures.add(
+          clients.submit(
+              () -> {
+                long t = System.nanoTime();
+                HttpResponse<String> response =
+                    http.send(
+                        HttpRequest.newBuilder(uri)
+                            .header("X-Request-Id", id)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"product\":1,\"qty\":2}"))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 201) {
+                  throw new IllegalStateException("HTTP " + response.statusCode());
+                }
+                return System.nanoTime() - t;
+              }));
+    }
+    List<Long> latencies = new ArrayList<>(requests);
+    for (Future<Long> f : futures) {
+      latencies.add(f.get());
+    }
+    clients.shutdown();
+    return latencies;
+  }
+
+  private static long heapUsedKb(long pid) throws Exception {
+    run("jcmd", String.valueOf(pid), "GC.run");
+    Matcher m = HEAP_USED.matcher(run("jcmd", String.valueOf(pid), "GC.heap_info"));
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  private static String examplesClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> e.contains("retrace-examples") || e.contains("h2-"))
+        .reduce((x, y) -> x + File.pathSeparator + y)
+        .orElseThrow(() -> new IllegalStateException("examples and h2 are not on the class path"));
+  }
+
+  private static Result median(List<Result> results) {
+    return new Result(
+        median(results.stream().mapToDouble(Result::startupMillis).toArray()).longValue(),
+        median(results.stream().mapToDouble(Result::requestsPerSecond).toArray()),
+        median(results.stream().mapToDouble(Result::p99Millis).toArray()),
+        median(results.stream().mapToDouble(Result::heapKb).toArray()).longValue());
+  }
+
+  private static Double median(double[] values) {
+    Arrays.sort(values);
+    return values[values.length / 2];
+  }
+}
