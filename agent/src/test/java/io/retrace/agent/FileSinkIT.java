@@ -13,6 +13,7 @@ import io.retrace.schemas.event.MethodCall;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.event.ValueRead;
 import io.retrace.schemas.event.ValueSource;
+import io.retrace.testkit.AgentProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;

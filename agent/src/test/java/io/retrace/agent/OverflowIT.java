@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retrace.schemas.event.Marker;
 import io.retrace.schemas.event.MarkerType;
 import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.testkit.AgentProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import io.retrace.schemas.topic.Topic;
 import io.retrace.schemas.topic.Topics;
 import io.retrace.stack.kafka.EmbeddedKafka;
 import io.retrace.stack.registry.SchemaRegistryServer;
+import io.retrace.testkit.AgentProcess;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -15,6 +15,7 @@ import io.retrace.schemas.event.Marker;
 import io.retrace.schemas.event.MarkerType;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.topic.Topics;
+import io.retrace.testkit.AgentProcess;
 import io.retrace.testkit.RetraceStackExtension;
 import io.retrace.testkit.TestStack;
 import java.net.ServerSocket;

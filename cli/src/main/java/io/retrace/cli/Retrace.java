@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Record what a JVM service does, archive it, and replay it against a new build.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      UpCommand.class,
+      RecordCommand.class,
+      CaptureCommands.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Retrace {
 
   public static void main(String[] args) {

@@ -1,4 +1,4 @@
-package io.retrace.agent;
+package io.retrace.testkit;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
 
 /**
  * The example order service on its own JVM with the packaged agent jar attached, as a user runs it.
- * Output goes to a file (a pipe loses its last lines when the JDK closes it at exit).
+ * The agent jar and the example's class path come from the system properties {@code
+ * retrace.agent.jar} and {@code retrace.examples.classpath} (set by the module's failsafe
+ * configuration). Output goes to a file: a pipe read by another thread loses its last lines when
+ * the JDK closes it at exit.
  */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
 
   private final Process process;
@@ -36,7 +39,7 @@ final class AgentProcess implements AutoCloseable {
   }
 
   /** Starts the order service with {@code -javaagent:retrace-agent.jar=<agentArgs>}. */
-  static AgentProcess start(Path workDir, String agentArgs, String... jvmOptions)
+  public static AgentProcess start(Path workDir, String agentArgs, String... jvmOptions)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -66,7 +69,7 @@ final class AgentProcess implements AutoCloseable {
     return new AgentProcess(process, log, port[0]);
   }
 
-  HttpResponse<String> post(String path, String requestId, String json) throws Exception {
+  public HttpResponse<String> post(String path, String requestId, String json) throws Exception {
     return send(
         HttpRequest.newBuilder(uri(path))
             .header("X-Request-Id", requestId)
@@ -75,7 +78,7 @@ final class AgentProcess implements AutoCloseable {
             .build());
   }
 
-  HttpResponse<String> get(String path, String requestId) throws Exception {
+  public HttpResponse<String> get(String path, String requestId) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)).header("X-Request-Id", requestId).GET().build());
   }
 
@@ -87,12 +90,12 @@ final class AgentProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port + path);
   }
 
-  String output() throws IOException {
+  public String output() throws IOException {
     return Files.readString(log, UTF_8);
   }
 
   /** SIGTERM, as a service manager would; the agent flushes in its shutdown hook. */
-  int stop() throws Exception {
+  public int stop() throws Exception {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly();
