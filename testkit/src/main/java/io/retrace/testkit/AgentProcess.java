@@ -41,14 +41,31 @@ public final class AgentProcess implements AutoCloseable {
   /** Starts the order service with {@code -javaagent:retrace-agent.jar=<agentArgs>}. */
   public static AgentProcess start(Path workDir, String agentArgs, String... jvmOptions)
       throws IOException {
+    return start(
+        workDir, agentArgs, List.of(), "io.retrace.examples.orders.OrdersService", jvmOptions);
+  }
+
+  /**
+   * Like {@link #start(Path, String, String...)} with {@code extraClasspath} before the example's
+   * and another main class, which must start the order service (and so print its port).
+   */
+  public static AgentProcess start(
+      Path workDir,
+      String agentArgs,
+      List<String> extraClasspath,
+      String mainClass,
+      String... jvmOptions)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.addAll(List.of(jvmOptions));
     command.add("-javaagent:" + System.getProperty("retrace.agent.jar") + "=" + agentArgs);
     command.add("-cp");
-    command.add(System.getProperty("retrace.examples.classpath"));
-    command.add("io.retrace.examples.orders.OrdersService");
+    List<String> classpath = new ArrayList<>(extraClasspath);
+    classpath.add(System.getProperty("retrace.examples.classpath"));
+    command.add(String.join(java.io.File.pathSeparator, classpath));
+    command.add(mainClass);
     command.add("0");
     Path log = Files.createTempFile(workDir, "app", ".log");
     Process process =

@@ -37,7 +37,7 @@ public final class CallRecorder {
   /** A start marker whose sequence and time are taken, to be written by {@link #flushPending}. */
   private PendingMarker pendingStart;
 
-  private record PendingMarker(long sequence, long nanos) {}
+  private record PendingMarker(String recordingId, long sequence, long nanos) {}
 
   /**
    * @param originFactory builds the events' origin on first use; it touches Avro, whose start-up
@@ -74,7 +74,7 @@ public final class CallRecorder {
    */
   public synchronized void start(String id) {
     recordingId = id;
-    pendingStart = new PendingMarker(sequence.incrementAndGet(), System.nanoTime());
+    pendingStart = new PendingMarker(id, sequence.incrementAndGet(), System.nanoTime());
     Dispatch.mode = Dispatch.RECORD;
     if (origin != null) {
       flushPending(); // past start-up: Avro is loaded, write the marker now
@@ -89,9 +89,11 @@ public final class CallRecorder {
       pending = pendingStart;
       pendingStart = null;
     }
-    if (pending != null && recordingId != null) {
+    // Written even if the recording has ended meanwhile: its stop marker needs its start.
+    if (pending != null) {
       buffer.offer(
           event(
+              pending.recordingId(),
               pending.sequence(),
               EventKind.MARKER,
               new Marker(MarkerType.RECORDING_START, 0L, null),
@@ -134,13 +136,17 @@ public final class CallRecorder {
       long parentCall,
       SessionContext ctx,
       long nanos) {
-    if (recordingId == null || (ctx == null && !sessions.recordsBackground())) {
+    String recording = recordingId;
+    if (recording == null || (ctx == null && !sessions.recordsBackground())) {
       return;
     }
-    buffer.offer(event(sequence.incrementAndGet(), kind, payload, callId, parentCall, ctx, nanos));
+    buffer.offer(
+        event(
+            recording, sequence.incrementAndGet(), kind, payload, callId, parentCall, ctx, nanos));
   }
 
   private RecordedEvent event(
+      String recording,
       long seq,
       EventKind kind,
       Object payload,
@@ -149,7 +155,6 @@ public final class CallRecorder {
       SessionContext ctx,
       long nanos) {
     Thread thread = Thread.currentThread();
-    String recording = recordingId;
     return new RecordedEvent(
         eventIdPrefix + seq,
         recording == null ? "unknown" : recording,
@@ -173,6 +178,7 @@ public final class CallRecorder {
   void marker(MarkerType type, long dropped, String reason) {
     buffer.offer(
         event(
+            recordingId,
             sequence.incrementAndGet(),
             EventKind.MARKER,
             new Marker(type, dropped, reason),
@@ -189,6 +195,7 @@ public final class CallRecorder {
             ? null
             : new SessionContext(sessionId, null, null, null, 0);
     return event(
+        recordingId,
         sequence.incrementAndGet(),
         EventKind.MARKER,
         new Marker(MarkerType.GAP, dropped, "capture buffer full"),

@@ -189,7 +189,13 @@ public final class KafkaSink implements EventSink {
   }
 
   @Override
-  public void close() {
+  public void close() throws IOException {
+    // Last chance for what failed or waits in the spool: if the broker answers now, send it;
+    // otherwise it stays on disk and the next start of the agent drains it.
+    producer.flush();
+    write(List.of()); // failed sends move to the spool
+    nextProbe = 0;
+    write(List.of()); // and the spool drains now if the broker answers
     producer.close(Duration.ofSeconds(10));
     admin.close(Duration.ofSeconds(2));
   }
