@@ -2,6 +2,7 @@ package io.retrace.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retrace.ingest.internal.EventValidator;
 import io.retrace.schemas.event.HttpExchange;
 import io.retrace.schemas.event.MarkerType;
 import io.retrace.schemas.event.RecordedEvent;
@@ -154,27 +155,31 @@ class IngestTopologyTest {
   }
 
   @Test
-  void sequenceGoingBackwardsForAnAgentIsRejectedButOtherAgentsAreNot() {
+  void sequenceFarBehindForAnAgentIsRejectedButReorderingAndOtherAgentsAreNot() {
     IngestDriver ingest = ingest();
-    RecordedEvent five = event("r1", "s1").sequence(5).httpServer("GET", "/a", 200);
-    RecordedEvent three = event("r1", "s1").sequence(3).httpServer("GET", "/b", 200);
+    long high = 3 * EventValidator.REORDER_WINDOW;
+    RecordedEvent latest = event("r1", "s1").sequence(high).httpServer("GET", "/a", 200);
+    // Threads of one agent hand events over out of sequence order: a little behind is normal.
+    RecordedEvent reordered = event("r1", "s1").sequence(high - 7).httpServer("GET", "/b", 200);
+    RecordedEvent farBehind = event("r1", "s1").sequence(3).httpServer("GET", "/c", 200);
     RecordedEvent otherAgent =
-        event("r1", "s2").agent("agent-2").sequence(1).httpServer("GET", "/c", 200);
-    RecordedEvent six = event("r1", "s1").sequence(6).httpServer("GET", "/d", 200);
-    ingest.send(five, three, otherAgent, six);
+        event("r1", "s2").agent("agent-2").sequence(1).httpServer("GET", "/d", 200);
+    RecordedEvent next = event("r1", "s1").sequence(high + 1).httpServer("GET", "/e", 200);
+    ingest.send(latest, reordered, farBehind, otherAgent, next);
 
     assertThat(ingest.deadLetters())
         .singleElement()
         .satisfies(r -> assertThat(header(r, DlqHeaders.REASON)).isEqualTo("SEQUENCE_BACKWARDS"));
     assertThat(ingest.events())
         .extracting(kv -> kv.value.getSequence())
-        .containsExactly(5L, 1L, 6L);
+        .containsExactly(high, high - 7, 1L, high + 1);
   }
 
   @Test
   void forgottenAgentsStartAfresh() {
     IngestDriver ingest = ingest(Map.of("agent.idle", "10m"));
-    ingest.send(event("r1", "s1").sequence(5).httpServer("GET", "/a", 200));
+    ingest.send(
+        event("r1", "s1").sequence(3 * EventValidator.REORDER_WINDOW).httpServer("GET", "/a", 200));
     ingest.advanceWallClock(Duration.ofMinutes(12));
     ingest.send(event("r1", "s1").sequence(1).httpServer("GET", "/a", 200));
 

@@ -47,17 +47,32 @@ public final class EventValidator {
   }
 
   /**
-   * Sequence numbers of one agent only go up within one partition of a raw topic (the agent's
-   * producer keeps per-partition order); across partitions they interleave, so the caller keeps
-   * {@code lastSequence} per (topic, partition, agent).
-   *
-   * @param lastSequence the last sequence accepted from the agent there, or null for none
+   * How far behind an agent's highest sequence an event may arrive and still be accepted. The
+   * agent's threads hand events to its buffer in an order that may differ from their sequence
+   * numbers, its start marker takes sequence 1 but is written once its sink is open, and sends that
+   * fail are spooled and delivered after later ones; consumers order by sequence. An event further
+   * behind than this cannot come from that reordering (it is bounded by the agent's buffer and its
+   * producer's in-flight records, far below this), so it means a replayed or corrupted stream.
    */
-  public static Violation checkSequence(Long lastSequence, long sequence) {
-    if (lastSequence != null && sequence <= lastSequence) {
+  public static final long REORDER_WINDOW = 1_000_000;
+
+  /**
+   * Whether {@code sequence} arrives too far behind the highest sequence accepted from the same
+   * agent in the same raw topic.
+   *
+   * @param highestSequence the highest sequence accepted from the agent there, or null for none
+   */
+  public static Violation checkSequence(Long highestSequence, long sequence) {
+    if (highestSequence != null && sequence < highestSequence - REORDER_WINDOW) {
       return new Violation(
           DlqHeaders.SEQUENCE_BACKWARDS,
-          "sequence " + sequence + " after " + lastSequence + " from the same agent");
+          "sequence "
+              + sequence
+              + " is more than "
+              + REORDER_WINDOW
+              + " behind "
+              + highestSequence
+              + " from the same agent");
     }
     return null;
   }

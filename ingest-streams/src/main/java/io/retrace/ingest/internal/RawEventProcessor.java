@@ -148,7 +148,9 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
         EventValidator.checkSequence(
             last == null ? null : last.lastSequence(), event.getSequence());
     if (violation == null) {
-      agents.put(agentKey, new AgentPosition(event.getSequence(), context.currentSystemTimeMs()));
+      long highest =
+          last == null ? event.getSequence() : Math.max(last.lastSequence(), event.getSequence());
+      agents.put(agentKey, new AgentPosition(highest, context.currentSystemTimeMs()));
     }
     return violation;
   }

@@ -79,7 +79,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             : "Basic "
                 + Base64.getEncoder()
                     .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
-    log.info("Schema registry client for {}", config);
+    log.debug("Schema registry client for {}", config);
   }
 
   @Override
