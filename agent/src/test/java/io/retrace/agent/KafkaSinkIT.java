@@ -98,6 +98,7 @@ class KafkaSinkIT {
     try (AgentProcess app =
         AgentProcess.start(
             dir,
+            Path.of(System.getProperty("java.home")),
             "service=orders,recording="
                 + recording
                 + ",bootstrap="

@@ -42,22 +42,29 @@ public final class AgentProcess implements AutoCloseable {
   public static AgentProcess start(Path workDir, String agentArgs, String... jvmOptions)
       throws IOException {
     return start(
-        workDir, agentArgs, List.of(), "io.retrace.examples.orders.OrdersService", jvmOptions);
+        workDir,
+        Path.of(System.getProperty("java.home")),
+        agentArgs,
+        List.of(),
+        "io.retrace.examples.orders.OrdersService",
+        jvmOptions);
   }
 
   /**
-   * Like {@link #start(Path, String, String...)} with {@code extraClasspath} before the example's
-   * and another main class, which must start the order service (and so print its port).
+   * Like {@link #start(Path, String, String...)} on the JDK in {@code javaHome}, with {@code
+   * extraClasspath} before the example's and another main class, which must start the order service
+   * (and so print its port).
    */
   public static AgentProcess start(
       Path workDir,
+      Path javaHome,
       String agentArgs,
       List<String> extraClasspath,
       String mainClass,
       String... jvmOptions)
       throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xmx256m");
     command.addAll(List.of(jvmOptions));
     command.add("-javaagent:" + System.getProperty("retrace.agent.jar") + "=" + agentArgs);

@@ -12,7 +12,8 @@ import net.bytebuddy.asm.Advice;
 /**
  * Carries the session into work handed to thread pools — {@code ThreadPoolExecutor.execute} (and so
  * every {@code submit}), {@code ForkJoinPool.execute}, which {@code CompletableFuture}'s async
- * stages use — so that a dependency called on a pool thread is attributed to its request.
+ * stages use — and {@code ThreadPerTaskExecutor.execute} (virtual threads per task, Java 21+), so
+ * that a dependency called on a pool or virtual thread is attributed to its request.
  */
 public final class ExecutorRecorder implements Recorder {
   @Override
@@ -25,7 +26,10 @@ public final class ExecutorRecorder implements Recorder {
     return builder
         .type(
             namedOneOf(
-                "java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.ForkJoinPool"))
+                "java.util.concurrent.ThreadPoolExecutor",
+                "java.util.concurrent.ForkJoinPool",
+                // Java 21+: Executors.newVirtualThreadPerTaskExecutor() and friends.
+                "java.util.concurrent.ThreadPerTaskExecutor"))
         .transform(
             Recorder.advice(agentLoader)
                 .advice(

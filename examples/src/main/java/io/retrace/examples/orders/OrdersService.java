@@ -43,7 +43,7 @@ public final class OrdersService implements AutoCloseable {
   private final HttpServer pricing;
   private final Connection db;
   private final HttpClient http;
-  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+  private final ExecutorService pool = pool();
 
   private OrdersService(int port) throws IOException, SQLException {
     db =
@@ -65,6 +65,22 @@ public final class OrdersService implements AutoCloseable {
     server.createContext("/health", ex -> respond(ex, 200, "{\"status\":\"UP\"}"));
     server.setExecutor(Executors.newFixedThreadPool(8));
     server.start();
+  }
+
+  /**
+   * The fan-out pool: four platform threads, or with {@code -Dorders.executor=virtual} on Java 21+
+   * a virtual thread per task (looked up reflectively, so the service still builds for Java 17).
+   */
+  private static ExecutorService pool() {
+    if ("virtual".equals(System.getProperty("orders.executor"))) {
+      try {
+        return (ExecutorService)
+            Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("virtual threads need Java 21 or later", e);
+      }
+    }
+    return Executors.newFixedThreadPool(4);
   }
 
   public static OrdersService start(int port) throws IOException, SQLException {
