@@ -11,6 +11,7 @@ import io.retrace.agent.capture.HttpServerAdapter;
 import io.retrace.agent.capture.JdbcAdapter;
 import io.retrace.agent.capture.MethodAdapter;
 import io.retrace.agent.capture.SessionIds;
+import io.retrace.agent.capture.UrlConnectionAdapter;
 import io.retrace.agent.publish.AgentMetrics;
 import io.retrace.agent.publish.EventBuffer;
 import io.retrace.agent.publish.EventSink;
@@ -24,6 +25,7 @@ import io.retrace.agent.recorder.HttpServerRecorder;
 import io.retrace.agent.recorder.JdbcRecorder;
 import io.retrace.agent.recorder.MethodRecorder;
 import io.retrace.agent.recorder.Recorder;
+import io.retrace.agent.recorder.UrlConnectionRecorder;
 import io.retrace.agent.recorder.ValueRecorder;
 import io.retrace.agent.trigger.AdminEndpoint;
 import io.retrace.agent.trigger.ControlFollower;
@@ -57,6 +59,7 @@ public final class AgentRuntime {
         new ValueRecorder(),
         new HttpServerRecorder(),
         new HttpClientRecorder(),
+        new UrlConnectionRecorder(),
         new JdbcRecorder(),
         new ExecutorRecorder(),
         new MethodRecorder(config.captureMethods()));
@@ -107,6 +110,7 @@ public final class AgentRuntime {
             recorder,
             new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
             new HttpClientAdapter(recorder, config.bodyMaxBytes()),
+            new UrlConnectionAdapter(recorder, config.bodyMaxBytes()),
             new JdbcAdapter(recorder, config.jdbcMaxRows()),
             new MethodAdapter(recorder, config.bodyMaxBytes()));
     long wired = System.nanoTime();

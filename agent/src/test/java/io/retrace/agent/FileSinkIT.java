@@ -134,6 +134,14 @@ class FileSinkIT {
             e -> assertThat(e.getParentCallId()).isIn(inbound.getCallId(), method.getCallId()));
 
     List<RecordedEvent> readSession = session(events, "req-read");
+    // The unit price came through HttpURLConnection: recorded when its body was read.
+    HttpExchange price = (HttpExchange) only(readSession, EventKind.HTTP_CLIENT).getPayload();
+    assertThat(price.getMethod()).isEqualTo("GET");
+    assertThat(price.getUrl()).contains("/quote?product=1&qty=1");
+    assertThat(price.getStatus()).isEqualTo(200);
+    assertThat(price.getRequestHeaders()).anyMatch(h -> h.getName().equals("Accept"));
+    assertThat(text(price.getResponseBody().getBytes())).isEqualTo("{\"price\":2.50}");
+    assertThat(read.body()).contains("\"unitPriceNow\":2.50");
     JdbcCall select = (JdbcCall) only(readSession, EventKind.JDBC).getPayload();
     assertThat(select.getResultSet().getRows()).hasSize(1);
     assertThat(select.getResultSet().getRows().get(0).get(0)).isEqualTo(uuid);

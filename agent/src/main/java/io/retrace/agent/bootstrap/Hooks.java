@@ -25,6 +25,15 @@ public interface Hooks {
 
   void clientExit(Object handle, Object response, Throwable thrown);
 
+  /** {@code HttpURLConnection.getInputStream} is called; returns a handle, or null. */
+  Object urlConnectionEnter(Object connection);
+
+  /**
+   * {@code getInputStream} returned {@code stream} (or threw): returns the stream the application
+   * should read, which records the exchange when it is read to the end or closed.
+   */
+  Object urlConnectionExit(Object handle, Object connection, Object stream, Throwable thrown);
+
   /** A JDBC statement executes; returns a handle, or null. */
   Object jdbcEnter(Object statement, String sql, int operation);
 
@@ -76,6 +85,17 @@ public interface Hooks {
 
         @Override
         public void clientExit(Object handle, Object response, Throwable thrown) {}
+
+        @Override
+        public Object urlConnectionEnter(Object connection) {
+          return null;
+        }
+
+        @Override
+        public Object urlConnectionExit(
+            Object handle, Object connection, Object stream, Throwable thrown) {
+          return stream;
+        }
 
         @Override
         public Object jdbcEnter(Object statement, String sql, int operation) {

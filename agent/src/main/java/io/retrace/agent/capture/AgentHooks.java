@@ -22,6 +22,7 @@ public final class AgentHooks implements Hooks {
   private final CallRecorder recorder;
   private final HttpServerAdapter server;
   private final HttpClientAdapter client;
+  private final UrlConnectionAdapter urlConnection;
   private final JdbcAdapter jdbc;
   private final MethodAdapter methods;
 
@@ -29,11 +30,13 @@ public final class AgentHooks implements Hooks {
       CallRecorder recorder,
       HttpServerAdapter server,
       HttpClientAdapter client,
+      UrlConnectionAdapter urlConnection,
       JdbcAdapter jdbc,
       MethodAdapter methods) {
     this.recorder = recorder;
     this.server = server;
     this.client = client;
+    this.urlConnection = urlConnection;
     this.jdbc = jdbc;
     this.methods = methods;
   }
@@ -128,6 +131,37 @@ public final class AgentHooks implements Hooks {
       client.exit(handle, response, thrown);
     } catch (Throwable t) {
       failed("http client", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object urlConnectionEnter(Object connection) {
+    if (!Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return urlConnection.enter(connection);
+    } catch (Throwable t) {
+      failed("HttpURLConnection", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object urlConnectionExit(
+      Object handle, Object connection, Object stream, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return stream;
+    }
+    try {
+      return urlConnection.exit(handle, connection, stream, thrown);
+    } catch (Throwable t) {
+      failed("HttpURLConnection", t);
+      return stream;
     } finally {
       Dispatch.exit();
     }

@@ -59,6 +59,7 @@ public class CaptureBenchmark {
             recorder,
             new HttpServerAdapter(recorder, sessions, 1024),
             new HttpClientAdapter(recorder, 1024),
+            new UrlConnectionAdapter(recorder, 1024),
             new JdbcAdapter(recorder, 100),
             new MethodAdapter(recorder, 1024));
     running = true;

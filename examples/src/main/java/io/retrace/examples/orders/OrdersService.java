@@ -186,9 +186,29 @@ public final class OrdersService implements AutoCloseable {
                   + rs.getInt(3)
                   + ",\"total\":"
                   + rs.getBigDecimal(4)
+                  + ",\"unitPriceNow\":"
+                  + currentUnitPrice(rs.getInt(2))
                   + "}");
         }
       }
+    }
+  }
+
+  /** Today's unit price, through the older HttpURLConnection API (the quote uses HttpClient). */
+  private String currentUnitPrice(int product) throws IOException {
+    java.net.HttpURLConnection connection =
+        (java.net.HttpURLConnection)
+            URI.create(
+                    "http://127.0.0.1:"
+                        + pricing.getAddress().getPort()
+                        + "/quote?product="
+                        + product
+                        + "&qty=1")
+                .toURL()
+                .openConnection();
+    connection.setRequestProperty("Accept", "application/json");
+    try (var in = connection.getInputStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("[^0-9.]", "");
     }
   }
 

@@ -1,0 +1,49 @@
+package io.retrace.agent.recorder;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/** Outbound HTTP through the JDK's {@code HttpURLConnection} (and so {@code URL.openStream}). */
+public final class UrlConnectionRecorder implements Recorder {
+  @Override
+  public String name() {
+    return "jdk-urlconnection";
+  }
+
+  @Override
+  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
+    return builder
+        .type(named("sun.net.www.protocol.http.HttpURLConnection"))
+        .transform(
+            Recorder.advice(agentLoader)
+                .advice(
+                    named("getInputStream").and(takesArguments(0)),
+                    GetInputStreamAdvice.class.getName()));
+  }
+
+  /** Around {@code getInputStream()}: the returned stream records the exchange as it is read. */
+  public static final class GetInputStreamAdvice {
+    private GetInputStreamAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static Object enter(@Advice.This Object connection) {
+      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.urlConnectionEnter(connection);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @Advice.Enter Object handle,
+        @Advice.This Object connection,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object stream,
+        @Advice.Thrown Throwable thrown) {
+      if (handle != null) {
+        stream = Dispatch.hooks.urlConnectionExit(handle, connection, stream, thrown);
+      }
+    }
+  }
+}
