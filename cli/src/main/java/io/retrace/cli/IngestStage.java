@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Runs the ingest Kafka Streams app inside {@code retrace up}, its state under {@code
- * <data-dir>/ingest}; {@code -Dretrace.<key>} and {@code RETRACE_<KEY>} override any other ingest
- * setting.
+ * <data-dir>/ingest}; {@code -Dretrace.<key>} and {@code RETRACE_<KEY>} override its other
+ * settings.
  *
  * <p>It lives in the CLI rather than in {@code stack/} (DESIGN.md puts the wiring there): the
  * pipeline modules test against {@code testkit}, which builds on {@code stack}, so {@code stack}
@@ -27,17 +27,15 @@ final class IngestStage implements StackComponent {
   @Override
   public void start(StackContext context) throws Exception {
     ConfigSources sources =
-        ConfigSources.builder()
-            .systemProperties()
-            .environment()
-            .explicit(
-                "retrace up",
-                Map.of(
-                    "bootstrap.servers", context.bootstrapServers(),
-                    "schema.registry.url", context.registryUrl(),
-                    "state.dir", context.config().dataDir().resolve("ingest").toString(),
-                    "metrics.port", "0"))
-            .build();
+        StageSources.of(
+            Map.of(
+                "bootstrap.servers", context.bootstrapServers(),
+                "schema.registry.url", context.registryUrl()),
+            Map.of(
+                "state.dir",
+                context.config().dataDir().resolve("ingest").toString(),
+                "metrics.port",
+                "0"));
     service = IngestService.start(IngestConfig.load(sources));
   }
 

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       UpCommand.class,
       RecordCommand.class,
       CaptureCommands.class,
+      RetentionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Retrace {

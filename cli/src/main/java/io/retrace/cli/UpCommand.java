@@ -55,7 +55,8 @@ final class UpCommand implements Callable<Integer> {
     out.flush();
     CountDownLatch stop = new CountDownLatch(1);
     Signals.onTermination(stop::countDown);
-    try (EmbeddedStack stack = EmbeddedStack.start(config, List.of(new IngestStage()))) {
+    try (EmbeddedStack stack =
+        EmbeddedStack.start(config, List.of(new IngestStage(), new ArchiverStage()))) {
       out.println("Retrace is up.");
       out.println("  Kafka bootstrap servers: " + stack.bootstrapServers());
       out.println("  Schema registry:         " + stack.registryUrl());

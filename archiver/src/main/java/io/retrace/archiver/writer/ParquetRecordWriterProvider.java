@@ -1,0 +1,168 @@
+package io.retrace.archiver.writer;
+
+import io.retrace.archiver.encryption.ColumnEncryption;
+import io.retrace.archiver.format.ArchiveTable;
+import io.retrace.archiver.storage.ArchiveStorage;
+import java.io.IOException;
+import org.apache.avro.Schema;
+import org.apache.avro.data.TimeConversions;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.avro.AvroSchemaConverter;
+import org.apache.parquet.crypto.FileEncryptionProperties;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.schema.MessageType;
+
+/**
+ * Opens Parquet {@link RecordWriter}s (parquet-avro) on an {@link ArchiveStorage}, with the
+ * configured codec and, when enabled, column encryption.
+ */
+public final class ParquetRecordWriterProvider {
+  /** Rows hold generated records (with Instants) nested in generic ones. */
+  static final SpecificData MODEL = new SpecificData();
+
+  static {
+    MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
+  }
+
+  /**
+   * Caps a row group held in memory; a file holds several when it grows past this. Memory per open
+   * file is bounded by this or by the input bytes it holds, whichever is less.
+   */
+  static final int ROW_GROUP_BYTES = 32 << 20;
+
+  private final ArchiveStorage storage;
+  private final Configuration conf;
+  private final CompressionCodecName codec;
+  private final ColumnEncryption encryption;
+
+  /**
+   * @param encryption null for none
+   */
+  public ParquetRecordWriterProvider(
+      ArchiveStorage storage,
+      Configuration conf,
+      CompressionCodecName codec,
+      ColumnEncryption encryption) {
+    this.storage = storage;
+    this.conf = new Configuration(conf);
+    // Three-level lists: the only form that holds lists of lists (JDBC rows) and that every
+    // engine reads the same way.
+    this.conf.setBoolean("parquet.avro.write-old-list-structure", false);
+    // Reuses ZSTD buffers across pages and files instead of allocating them per column chunk.
+    this.conf.setBoolean("parquet.compression.codec.zstd.bufferPool.enabled", true);
+    this.codec = codec;
+    this.encryption = encryption;
+  }
+
+  /** The Parquet schema of a table's files. */
+  public MessageType parquetSchema(ArchiveTable<?> table) {
+    return new AvroSchemaConverter(conf).convert(table.schema());
+  }
+
+  public RecordWriter open(ArchiveTable<?> table, String relativePath) throws IOException {
+    Schema schema = table.schema();
+    FileEncryptionProperties crypto =
+        encryption == null ? null : encryption.propertiesFor(parquetSchema(table), relativePath);
+    ArchiveStorage.PendingFile file = storage.create(relativePath);
+    PositionTrackingOutputFile out = new PositionTrackingOutputFile(file.outputFile());
+    ParquetWriter<GenericRecord> writer;
+    try {
+      AvroParquetWriter.Builder<GenericRecord> builder =
+          AvroParquetWriter.<GenericRecord>builder(out)
+              .withSchema(schema)
+              .withDataModel(MODEL)
+              .withConf(conf)
+              .withCompressionCodec(codec)
+              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+              .withRowGroupSize((long) ROW_GROUP_BYTES)
+              .withEncryption(crypto);
+      for (String column : table.uniqueColumns()) {
+        builder.withDictionaryEncoding(column, false);
+      }
+      writer = builder.build();
+    } catch (IOException | RuntimeException e) {
+      file.abort();
+      throw e;
+    }
+    return new RecordWriter() {
+      @Override
+      public void write(GenericRecord row) throws IOException {
+        writer.write(row);
+      }
+
+      @Override
+      public long bufferedBytes() {
+        // Row groups already written to the stream are on disk (or in S3A's disk buffer).
+        return Math.max(0, writer.getDataSize() - out.position());
+      }
+
+      @Override
+      public void commit() throws IOException {
+        writer.close();
+        file.publish();
+      }
+
+      @Override
+      public void abort() {
+        file.abort();
+        try {
+          writer.close();
+        } catch (IOException | RuntimeException e) {
+          // The file was aborted first, so closing only releases buffers and publishes nothing.
+        }
+      }
+    };
+  }
+
+  /** Remembers the stream Parquet writes to, so the bytes already flushed can be subtracted. */
+  private static final class PositionTrackingOutputFile implements OutputFile {
+    private final OutputFile delegate;
+    private PositionOutputStream stream;
+
+    PositionTrackingOutputFile(OutputFile delegate) {
+      this.delegate = delegate;
+    }
+
+    long position() {
+      try {
+        return stream == null ? 0 : stream.getPos();
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      stream = delegate.create(blockSizeHint);
+      return stream;
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      stream = delegate.createOrOverwrite(blockSizeHint);
+      return stream;
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return delegate.supportsBlockSize();
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return delegate.defaultBlockSize();
+    }
+
+    @Override
+    public String getPath() {
+      return delegate.getPath();
+    }
+  }
+}
