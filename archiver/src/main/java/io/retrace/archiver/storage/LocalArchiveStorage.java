@@ -112,32 +112,7 @@ public final class LocalArchiveStorage implements ArchiveStorage {
 
     @Override
     public OutputFile outputFile() {
-      return new OutputFile() {
-        @Override
-        public PositionOutputStream create(long blockSizeHint) throws IOException {
-          return open();
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-          return open();
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
-          return false;
-        }
-
-        @Override
-        public long defaultBlockSize() {
-          return 0;
-        }
-
-        @Override
-        public String getPath() {
-          return target.toString();
-        }
-      };
+      return new StreamOutputFile(target.toString(), this::open);
     }
 
     private PositionOutputStream open() throws IOException {
