@@ -3,16 +3,12 @@ package io.retrace.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
@@ -36,12 +32,18 @@ public final class RetraceAgent {
 
   private static void start(String args, Instrumentation inst) {
     try {
+      long start = System.nanoTime();
       AgentConfig config = AgentConfig.load(args, System.getenv());
+      long configured = System.nanoTime();
       if (config.mode() == AgentConfig.Mode.OFF) {
         log.info("Retrace agent: mode=off, nothing instrumented");
         return;
       }
       injectBootstrapClasses(inst);
+      log.fine(
+          String.format(
+              "Retrace agent: options %d ms, bootstrap classes %d ms",
+              (configured - start) / 1_000_000, (System.nanoTime() - configured) / 1_000_000));
       // Loaded only now, after the bootstrap classes it links against are in place.
       Class.forName("io.retrace.agent.AgentRuntime")
           .getMethod("start", AgentConfig.class, Instrumentation.class)
@@ -55,26 +57,23 @@ public final class RetraceAgent {
     }
   }
 
+  /**
+   * The classes advice links against, which must live in the bootstrap class loader. Listed rather
+   * than found by scanning the agent jar, which costs a noticeable part of start-up; {@code
+   * RetraceAgentTest} checks the list against the package.
+   */
+  static final List<String> BOOTSTRAP_CLASSES = List.of("Dispatch", "Hooks", "Hooks$1", "Sources");
+
   /** Defines {@code io.retrace.agent.bootstrap.*} in the bootstrap class loader. */
-  static void injectBootstrapClasses(Instrumentation inst) throws IOException, URISyntaxException {
+  static void injectBootstrapClasses(Instrumentation inst) throws IOException {
     Map<String, byte[]> classes = new HashMap<>();
-    Path location =
-        Path.of(RetraceAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    if (Files.isDirectory(location)) {
-      try (Stream<Path> files = Files.list(location.resolve(BOOTSTRAP_PACKAGE))) {
-        for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
-          classes.put(className(location.relativize(f).toString()), Files.readAllBytes(f));
+    for (String name : BOOTSTRAP_CLASSES) {
+      try (InputStream in =
+          RetraceAgent.class.getResourceAsStream("/" + BOOTSTRAP_PACKAGE + name + ".class")) {
+        if (in == null) {
+          throw new IOException("agent jar lacks " + BOOTSTRAP_PACKAGE + name + ".class");
         }
-      }
-    } else {
-      try (JarFile jar = new JarFile(location.toFile())) {
-        for (JarEntry entry : jar.stream().toList()) {
-          if (entry.getName().startsWith(BOOTSTRAP_PACKAGE) && entry.getName().endsWith(".class")) {
-            try (InputStream in = jar.getInputStream(entry)) {
-              classes.put(className(entry.getName()), in.readAllBytes());
-            }
-          }
-        }
+        classes.put(className(BOOTSTRAP_PACKAGE + name), in.readAllBytes());
       }
     }
     // Defined directly (Unsafe, opened through Instrumentation) rather than by appending a jar to
@@ -91,6 +90,6 @@ public final class RetraceAgent {
   }
 
   private static String className(String path) {
-    return path.replace('\\', '/').replace(".class", "").replace('/', '.');
+    return path.replace('/', '.');
   }
 }

@@ -1,0 +1,27 @@
+package io.retrace.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class RetraceAgentTest {
+
+  /**
+   * A class added to the bootstrap package but missing from the list would not link in JDK code.
+   */
+  @Test
+  void theBootstrapClassListNamesEveryClassOfThePackage() throws Exception {
+    Path dir = Path.of("target/classes").resolve(RetraceAgent.BOOTSTRAP_PACKAGE);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(
+              files
+                  .map(f -> f.getFileName().toString())
+                  .filter(n -> n.endsWith(".class"))
+                  .map(n -> n.substring(0, n.length() - ".class".length())))
+          .containsExactlyInAnyOrderElementsOf(RetraceAgent.BOOTSTRAP_CLASSES);
+    }
+  }
+}
