@@ -57,6 +57,16 @@ public final class IngestService implements AutoCloseable {
    *
    * @throws io.retrace.redaction.PolicyException when the policy file is invalid
    */
+  static boolean isNewRecordingTopic(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.streams.errors.TopologyException
+          && String.valueOf(t.getMessage()).contains("is unknown to the topology")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static IngestService start(IngestConfig config) throws Exception {
     IngestTopics topics = config.topics();
     Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -79,8 +89,15 @@ public final class IngestService implements AutoCloseable {
           new KafkaStreams(topology, StreamsSettings.of(config, topics, metrics));
       streams.setUncaughtExceptionHandler(
           e -> {
-            log.error(
-                "A stream thread failed; replacing it (work resumes from the last commit)", e);
+            if (isNewRecordingTopic(e)) {
+              // Kafka Streams fails a thread once when a new topic matches the source pattern;
+              // a replaced thread reads it. Expected with every new recording, so no stack trace.
+              log.info(
+                  "New recording topic; restarting a stream thread to read it: {}", e.getMessage());
+            } else {
+              log.error(
+                  "A stream thread failed; replacing it (work resumes from the last commit)", e);
+            }
             return StreamThreadExceptionResponse.REPLACE_THREAD;
           });
       KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
