@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
 import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetFactory;
 import javax.sql.rowset.RowSetProvider;
 
 /**
@@ -40,6 +41,10 @@ public final class JdbcAdapter {
 
   private final CallRecorder recorder;
   private final int maxRows;
+
+  /** Looked up once: RowSetProvider.newFactory() searches service providers on every call. */
+  private volatile RowSetFactory rowSets;
+
   private final ThreadLocal<Call> active = new ThreadLocal<>();
 
   /** SQL and pending parameters per live statement; weak, so closed statements go away. */
@@ -104,7 +109,7 @@ public final class JdbcAdapter {
     Object returned = result;
     List<Long> counts = List.of();
     if (result instanceof ResultSet rs && thrown == null) {
-      CachedRowSet copy = RowSetProvider.newFactory().createCachedRowSet();
+      CachedRowSet copy = rowSets().createCachedRowSet();
       copy.populate(rs);
       rs.close();
       rows = rows(copy);
@@ -140,6 +145,15 @@ public final class JdbcAdapter {
       state.parameters.clear();
     }
     return returned;
+  }
+
+  private RowSetFactory rowSets() throws SQLException {
+    RowSetFactory factory = rowSets;
+    if (factory == null) {
+      factory = RowSetProvider.newFactory();
+      rowSets = factory;
+    }
+    return factory;
   }
 
   private ResultSetData rows(CachedRowSet rs) throws SQLException {

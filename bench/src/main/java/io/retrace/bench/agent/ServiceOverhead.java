@@ -26,12 +26,18 @@ import java.util.regex.Pattern;
  * per second and p99 latency at a fixed concurrency, and heap in use after a full GC.
  *
  * <p>Run from the repository root: {@code bench/run --main io.retrace.bench.agent.ServiceOverhead
- * [requests] [rounds]}
+ * [requests] [rounds]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...} adds agent options.
  */
 public final class ServiceOverhead {
   private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
   private static final int CLIENTS = 8;
+
+  /** More agent options, e.g. {@code -Dbench.agent.options=redaction=false} to see its share. */
+  private static final String EXTRA_AGENT_OPTIONS =
+      System.getProperty("bench.agent.options", "").isEmpty()
+          ? ""
+          : "," + System.getProperty("bench.agent.options");
 
   private ServiceOverhead() {}
 
