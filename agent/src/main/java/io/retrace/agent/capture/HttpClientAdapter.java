@@ -5,7 +5,6 @@ import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
@@ -71,13 +70,14 @@ public final class HttpClientAdapter {
             response == null ? null : body(response.body(), contentType),
             System.nanoTime() - call.startNanos(),
             thrown == null ? null : Errors.info(thrown));
-    SessionContext previous = SessionContext.current();
-    SessionContext.set(call.ctx());
-    try {
-      recorder.record(EventKind.HTTP_CLIENT, exchange, call.callId(), call.parent());
-    } finally {
-      SessionContext.set(previous);
-    }
+    // Recorded in the caller's session, whichever thread completes the call.
+    recorder.record(
+        EventKind.HTTP_CLIENT,
+        exchange,
+        call.callId(),
+        call.parent(),
+        call.ctx(),
+        System.nanoTime());
   }
 
   private Body body(Object body, String contentType) {
@@ -89,11 +89,8 @@ public final class HttpClientAdapter {
     } else {
       return null;
     }
-    boolean truncated = bytes.length > bodyMax;
-    return new Body(
-        ByteBuffer.wrap(truncated ? java.util.Arrays.copyOf(bytes, bodyMax) : bytes),
-        contentType,
-        truncated,
-        (long) bytes.length);
+    BoundedCopy copy = new BoundedCopy(bodyMax);
+    copy.add(bytes, 0, bytes.length);
+    return copy.toBody(contentType);
   }
 }

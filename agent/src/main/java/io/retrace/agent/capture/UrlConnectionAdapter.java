@@ -92,13 +92,14 @@ public final class UrlConnectionAdapter {
             body == null ? null : body.toBody(connection.getContentType()),
             System.nanoTime() - call.startNanos(),
             thrown == null ? null : Errors.info(thrown));
-    SessionContext previous = SessionContext.current();
-    SessionContext.set(call.ctx());
-    try {
-      recorder.record(EventKind.HTTP_CLIENT, exchange, call.callId(), call.parent());
-    } finally {
-      SessionContext.set(previous);
-    }
+    // Recorded in the caller's session, whichever thread completes the call.
+    recorder.record(
+        EventKind.HTTP_CLIENT,
+        exchange,
+        call.callId(),
+        call.parent(),
+        call.ctx(),
+        System.nanoTime());
   }
 
   /** The response body as the application reads it, with a bounded copy; records once. */
