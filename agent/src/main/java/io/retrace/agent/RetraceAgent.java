@@ -3,10 +3,13 @@ package io.retrace.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.util.HashMap;
+import java.security.ProtectionDomain;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.bytebuddy.dynamic.loading.ClassInjector;
@@ -60,13 +63,14 @@ public final class RetraceAgent {
   /**
    * The classes advice links against, which must live in the bootstrap class loader. Listed rather
    * than found by scanning the agent jar, which costs a noticeable part of start-up; {@code
-   * RetraceAgentTest} checks the list against the package.
+   * RetraceAgentTest} checks the list against the package. Defined in this order, so an interface
+   * comes before the classes implementing it.
    */
   static final List<String> BOOTSTRAP_CLASSES = List.of("Dispatch", "Hooks", "Hooks$1", "Sources");
 
   /** Defines {@code io.retrace.agent.bootstrap.*} in the bootstrap class loader. */
   static void injectBootstrapClasses(Instrumentation inst) throws IOException {
-    Map<String, byte[]> classes = new HashMap<>();
+    Map<String, byte[]> classes = new LinkedHashMap<>();
     for (String name : BOOTSTRAP_CLASSES) {
       try (InputStream in =
           RetraceAgent.class.getResourceAsStream("/" + BOOTSTRAP_PACKAGE + name + ".class")) {
@@ -76,17 +80,49 @@ public final class RetraceAgent {
         classes.put(className(BOOTSTRAP_PACKAGE + name), in.readAllBytes());
       }
     }
-    // Defined directly (Unsafe, opened through Instrumentation) rather than by appending a jar to
-    // the boot class path, which would switch off class data sharing for the whole application.
-    ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(inst);
-    ClassInjector injector =
-        unsafe.isAvailable()
-            ? unsafe.make(null)
-            : ClassInjector.UsingInstrumentation.of(
-                Files.createTempDirectory("retrace-bootstrap").toFile(),
-                ClassInjector.UsingInstrumentation.Target.BOOTSTRAP,
-                inst);
-    injector.injectRaw(classes);
+    try {
+      defineInBootstrapLoader(inst, classes);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // A JDK without jdk.internal.misc.Unsafe#defineClass: append a jar to the boot class path
+      // instead, at the price of class data sharing for application classes.
+      log.log(Level.FINE, "Retrace: defining bootstrap classes directly failed", e);
+      ClassInjector.UsingInstrumentation.of(
+              Files.createTempDirectory("retrace-bootstrap").toFile(),
+              ClassInjector.UsingInstrumentation.Target.BOOTSTRAP,
+              inst)
+          .injectRaw(classes);
+    }
+  }
+
+  /**
+   * Defines the classes with the JDK's internal {@code Unsafe#defineClass}, exported to the agent
+   * through {@link Instrumentation#redefineModule}. Appending a jar to the boot class path would
+   * switch off class data sharing for the whole application, and ByteBuddy's Unsafe injector costs
+   * a few hundred milliseconds of start-up generating its own accessor.
+   */
+  private static void defineInBootstrapLoader(Instrumentation inst, Map<String, byte[]> classes)
+      throws ReflectiveOperationException {
+    inst.redefineModule(
+        Object.class.getModule(),
+        Set.of(),
+        Map.of("jdk.internal.misc", Set.of(RetraceAgent.class.getModule())),
+        Map.of(),
+        Set.of(),
+        Map.of());
+    Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
+    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
+    Method define =
+        unsafeType.getMethod(
+            "defineClass",
+            String.class,
+            byte[].class,
+            int.class,
+            int.class,
+            ClassLoader.class,
+            ProtectionDomain.class);
+    for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+      define.invoke(unsafe, c.getKey(), c.getValue(), 0, c.getValue().length, null, null);
+    }
   }
 
   private static String className(String path) {

@@ -117,6 +117,22 @@ class FileSinkIT {
                     && v.getValue()
                         .equals(created0.getEpochSecond() * 1_000_000_000L + created0.getNano()));
 
+    // Only values the application read: the driver's own clock reads inside its execute calls are
+    // not captured (replay answers those calls without running them).
+    assertThat(kind(create, EventKind.VALUE_READ))
+        .map(e -> ((ValueRead) e.getPayload()).getSource())
+        .containsOnlyOnce(ValueSource.UUID);
+    for (RecordedEvent query : jdbc) {
+      long end = query.getMonotonicNanos();
+      long start = end - ((JdbcCall) query.getPayload()).getDurationNanos();
+      assertThat(kind(create, EventKind.VALUE_READ))
+          .noneMatch(
+              v ->
+                  v.getThread().getId() == query.getThread().getId()
+                      && v.getMonotonicNanos() >= start
+                      && v.getMonotonicNanos() <= end);
+    }
+
     // The configured method, with its argument and result as JSON, and the query it made inside.
     RecordedEvent method = only(create, EventKind.METHOD_CALL);
     MethodCall call = (MethodCall) method.getPayload();

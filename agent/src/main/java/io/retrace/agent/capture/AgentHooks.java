@@ -17,7 +17,11 @@ import java.util.logging.Logger;
  */
 public final class AgentHooks implements Hooks {
   private static final Logger log = Logger.getLogger(AgentHooks.class.getName());
-  private static final ValueSource[] SOURCES = ValueSource.values();
+
+  /** Held apart so that premain does not initialise Avro's enum (see {@link CallRecorder}). */
+  private static final class ValueSources {
+    static final ValueSource[] ALL = ValueSource.values();
+  }
 
   private final CallRecorder recorder;
   private final HttpServerAdapter server;
@@ -46,13 +50,13 @@ public final class AgentHooks implements Hooks {
     // Clock and random reads matter only for a request's replay; outside a session they are the
     // noise of logging frameworks and pools.
     SessionContext ctx = SessionContext.current();
-    if (ctx == null || !Dispatch.enter()) {
+    if (ctx == null || ctx.inDependency || !Dispatch.enter()) {
       return;
     }
     try {
       recorder.record(
           EventKind.VALUE_READ,
-          new ValueRead(SOURCES[source], site, null, encode(value)),
+          new ValueRead(ValueSources.ALL[source], site, null, encode(value)),
           recorder.newCall(),
           ctx.currentCall);
     } catch (Throwable t) {

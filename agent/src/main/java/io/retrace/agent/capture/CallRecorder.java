@@ -21,7 +21,13 @@ import java.util.function.Supplier;
  * record and (later) replay share the same notion of a call.
  */
 public final class CallRecorder {
-  private static final Correlation NO_CORRELATION = new Correlation(null, null, null);
+  /**
+   * Held apart so that building the agent in premain does not initialise Avro classes (schema
+   * parsing loads Avro and Jackson: hundreds of milliseconds on the application's main thread).
+   */
+  private static final class NoCorrelation {
+    static final Correlation INSTANCE = new Correlation(null, null, null);
+  }
 
   private final Supplier<Origin> originFactory;
   private volatile Origin origin;
@@ -159,7 +165,9 @@ public final class CallRecorder {
         eventIdPrefix + seq,
         recording == null ? "unknown" : recording,
         ctx == null ? null : ctx.sessionId,
-        ctx == null ? NO_CORRELATION : new Correlation(ctx.traceId, ctx.spanId, ctx.requestId),
+        ctx == null
+            ? NoCorrelation.INSTANCE
+            : new Correlation(ctx.traceId, ctx.spanId, ctx.requestId),
         origin(),
         new ThreadInfo(thread.getName(), thread.getId(), false),
         seq,

@@ -28,22 +28,27 @@ public final class HttpClientAdapter {
       HttpRequest request, SessionContext ctx, long callId, long parent, long startNanos) {}
 
   Object enter(Object requestObject) {
-    if (active.get() != null) {
+    SessionContext ctx = SessionContext.current();
+    if (active.get() != null || !SessionContext.capturing(ctx)) {
       return null;
     }
-    SessionContext ctx = SessionContext.current();
     active.set(Boolean.TRUE);
-    return new Call(
-        (HttpRequest) requestObject,
-        ctx,
-        recorder.newCall(),
-        ctx == null ? 0 : ctx.currentCall,
-        System.nanoTime());
+    Call call =
+        new Call(
+            (HttpRequest) requestObject,
+            ctx,
+            recorder.newCall(),
+            ctx == null ? 0 : ctx.currentCall,
+            System.nanoTime());
+    SessionContext.enterDependency(ctx, call.callId());
+    return call;
   }
 
   void exit(Object handle, Object response, Throwable thrown) {
     active.remove();
     Call call = (Call) handle;
+    // The caller goes on when sendAsync returns; the exchange itself may still be running.
+    SessionContext.leaveDependency(call.ctx(), call.parent());
     if (response instanceof CompletableFuture<?> future) {
       future.whenComplete((r, error) -> record(call, r, error));
     } else {

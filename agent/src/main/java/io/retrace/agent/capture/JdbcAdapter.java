@@ -35,9 +35,12 @@ public final class JdbcAdapter {
   public static final int UPDATE = 2;
   public static final int BATCH = 3;
 
-  private static final JdbcOperation[] OPERATIONS = {
-    JdbcOperation.EXECUTE, JdbcOperation.QUERY, JdbcOperation.UPDATE, JdbcOperation.BATCH
-  };
+  /** Held apart so that premain does not initialise Avro's enum (see {@link CallRecorder}). */
+  private static final class Operations {
+    static final JdbcOperation[] ALL = {
+      JdbcOperation.EXECUTE, JdbcOperation.QUERY, JdbcOperation.UPDATE, JdbcOperation.BATCH
+    };
+  }
 
   private final CallRecorder recorder;
   private final int maxRows;
@@ -79,8 +82,9 @@ public final class JdbcAdapter {
   }
 
   Object enter(Object statement, String sql, int operation) {
-    if (active.get() != null) {
-      return null; // a driver calling its own execute methods
+    SessionContext ctx = SessionContext.current();
+    if (active.get() != null || !SessionContext.capturing(ctx)) {
+      return null; // a driver calling its own execute methods, or inside another dependency
     }
     StatementState state = statements.get(statement);
     String effectiveSql = sql != null ? sql : state != null ? state.sql : null;
@@ -88,7 +92,6 @@ public final class JdbcAdapter {
     if (state != null) {
       state.parameters.forEach((i, v) -> params.add(new JdbcParameter(0, i, null, null, value(v))));
     }
-    SessionContext ctx = SessionContext.current();
     Call call =
         new Call(
             effectiveSql == null ? "" : effectiveSql,
@@ -98,6 +101,7 @@ public final class JdbcAdapter {
             ctx == null ? 0 : ctx.currentCall,
             System.nanoTime());
     active.set(call);
+    SessionContext.enterDependency(ctx, call.callId());
     return call;
   }
 
@@ -105,6 +109,7 @@ public final class JdbcAdapter {
       throws SQLException {
     active.remove();
     Call call = (Call) handle;
+    SessionContext.leaveDependency(SessionContext.current(), call.parent());
     ResultSetData rows = null;
     Object returned = result;
     List<Long> counts = List.of();
@@ -130,7 +135,7 @@ public final class JdbcAdapter {
     recorder.record(
         EventKind.JDBC,
         new JdbcCall(
-            OPERATIONS[call.operation()],
+            Operations.ALL[call.operation()],
             call.sql(),
             null,
             call.parameters(),

@@ -13,8 +13,12 @@ import io.retrace.schemas.event.MethodCall;
 public final class MethodAdapter {
   private final CallRecorder recorder;
   private final int maxChars;
-  private final ObjectMapper json =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+  /** Built on first use: most agents capture no methods, and Jackson costs start-up time. */
+  private static final class Json {
+    static final ObjectMapper MAPPER =
+        new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  }
 
   public MethodAdapter(CallRecorder recorder, int maxChars) {
     this.recorder = recorder;
@@ -57,7 +61,7 @@ public final class MethodAdapter {
   private String write(Object value) {
     String text;
     try {
-      text = json.writeValueAsString(value);
+      text = Json.MAPPER.writeValueAsString(value);
     } catch (Exception | StackOverflowError e) {
       text = "\"<" + (value == null ? "null" : value.getClass().getName()) + ">\"";
     }

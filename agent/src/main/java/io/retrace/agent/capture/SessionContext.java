@@ -16,6 +16,14 @@ public final class SessionContext {
   /** The innermost open call on this thread for this session; 0 at the top. */
   long currentCall;
 
+  /**
+   * True while this thread is inside an outbound dependency call (JDBC, HTTP client) of the
+   * session. What the dependency does meanwhile — a driver's clock and random reads, its own
+   * connections — is not the application's doing, and on replay the call is answered from the
+   * recording without running it; so nothing is captured inside it.
+   */
+  boolean inDependency;
+
   SessionContext(String sessionId, String traceId, String spanId, String requestId, long call) {
     this.sessionId = sessionId;
     this.traceId = traceId;
@@ -37,9 +45,34 @@ public final class SessionContext {
     }
   }
 
-  /** A copy for another thread: same session, nested under the call that handed the work over. */
+  /**
+   * A copy for another thread: same session, nested under the call that handed the work over, and
+   * inside the same dependency call if it was handed over by one (a client's own worker tasks).
+   */
   SessionContext fork() {
-    return new SessionContext(sessionId, traceId, spanId, requestId, currentCall);
+    SessionContext copy = new SessionContext(sessionId, traceId, spanId, requestId, currentCall);
+    copy.inDependency = inDependency;
+    return copy;
+  }
+
+  /** Whether a call on this thread should be captured: in a session and not inside a dependency. */
+  static boolean capturing(SessionContext ctx) {
+    return ctx == null || !ctx.inDependency;
+  }
+
+  /** The thread enters dependency call {@code callId}; undone by {@link #leaveDependency}. */
+  static void enterDependency(SessionContext ctx, long callId) {
+    if (ctx != null) {
+      ctx.currentCall = callId;
+      ctx.inDependency = true;
+    }
+  }
+
+  static void leaveDependency(SessionContext ctx, long parentCall) {
+    if (ctx != null) {
+      ctx.currentCall = parentCall;
+      ctx.inDependency = false;
+    }
   }
 
   public String sessionId() {

@@ -36,8 +36,9 @@ public final class UrlConnectionAdapter {
       long startNanos) {}
 
   Object enter(Object connectionObject) {
-    if (active.get() != null) {
-      return null; // getInputStream calling itself inside the JDK
+    SessionContext ctx = SessionContext.current();
+    if (active.get() != null || !SessionContext.capturing(ctx)) {
+      return null; // getInputStream calling itself inside the JDK, or inside another dependency
     }
     HttpURLConnection connection = (HttpURLConnection) connectionObject;
     Map<String, List<String>> headers;
@@ -46,21 +47,24 @@ public final class UrlConnectionAdapter {
     } catch (IllegalStateException alreadyConnected) {
       headers = Map.of(); // the JDK hides request headers once the connection is open
     }
-    SessionContext ctx = SessionContext.current();
     active.set(Boolean.TRUE);
-    return new Call(
-        connection.getRequestMethod(),
-        connection.getURL().toString(),
-        headers,
-        ctx,
-        recorder.newCall(),
-        ctx == null ? 0 : ctx.currentCall,
-        System.nanoTime());
+    Call call =
+        new Call(
+            connection.getRequestMethod(),
+            connection.getURL().toString(),
+            headers,
+            ctx,
+            recorder.newCall(),
+            ctx == null ? 0 : ctx.currentCall,
+            System.nanoTime());
+    SessionContext.enterDependency(ctx, call.callId());
+    return call;
   }
 
   Object exit(Object handle, Object connectionObject, Object stream, Throwable thrown) {
     active.remove();
     Call call = (Call) handle;
+    SessionContext.leaveDependency(call.ctx(), call.parent());
     HttpURLConnection connection = (HttpURLConnection) connectionObject;
     if (thrown != null || !(stream instanceof InputStream in)) {
       record(call, connection, null, thrown);
