@@ -1,6 +1,5 @@
 package io.retrace.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.retrace.agent.bootstrap.Dispatch;
@@ -116,50 +115,83 @@ public final class AgentRuntime {
             new UrlConnectionAdapter(recorder, config.bodyMaxBytes()),
             new JdbcAdapter(recorder, config.jdbcMaxRows()),
             new MethodAdapter(recorder, config.bodyMaxBytes()));
-    long wired = System.nanoTime();
-    install(inst, recorders(config));
-    long instrumented = System.nanoTime();
-    publisher.start();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  for (AutoCloseable trigger : triggers) {
-                    try {
-                      trigger.close();
-                    } catch (Exception e) {
-                      log.log(Level.FINE, "Retrace: closing a trigger failed", e);
-                    }
-                  }
-                  control.stop("shutdown");
-                  control.close();
-                  try {
-                    publisher.close(5_000);
-                  } catch (Exception e) {
-                    log.log(Level.WARNING, "Retrace: flushing events at shutdown failed", e);
-                  }
-                  // JUL's own shutdown hook may already have closed its handlers; this last
-                  // line goes straight to stderr so that the counts are never lost.
-                  System.err.println(
-                      String.format(
-                          "Retrace agent stopped: captured %d, sent %d, spooled %d, dropped %d,"
-                              + " send errors %d",
-                          metrics.getCaptured(),
-                          metrics.getSent(),
-                          metrics.getSpooled(),
-                          metrics.getDropped(),
-                          metrics.getSendErrors()));
-                },
-                "retrace-shutdown"));
-    log.info(
+    Runnable instrumentAndPublish =
+        () -> {
+          long wired = System.nanoTime();
+          install(inst, recorders(config));
+          long instrumented = System.nanoTime();
+          publisher.start();
+          Runtime.getRuntime()
+              .addShutdownHook(
+                  new Thread(
+                      () -> stop(control, publisher, metrics, triggers), "retrace-shutdown"));
+          log.info(
+              String.format(
+                  "Retrace agent %s for service %s started in %d ms (instrumenting %d ms%s;"
+                      + " sink: %s%s)",
+                  agentId,
+                  config.service(),
+                  (System.nanoTime() - started) / 1_000_000,
+                  (instrumented - wired) / 1_000_000,
+                  config.recording().isEmpty() ? ", beside the application's start" : "",
+                  config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
+                  config.recording().isEmpty() ? "" : ", recording " + config.recording()));
+        };
+    if (!config.recording().isEmpty()) {
+      // Recording from start-up: the first request must find every recorder in place.
+      instrumentAndPublish.run();
+      return;
+    }
+    // Nothing is recorded before a trigger fires, and triggers open only once the publisher runs:
+    // instrumenting on a thread of its own keeps ByteBuddy off the application's start-up path.
+    Thread installer =
+        new Thread(
+            () -> {
+              try {
+                instrumentAndPublish.run();
+              } catch (Throwable t) {
+                Dispatch.mode = Dispatch.OFF;
+                log.log(
+                    Level.SEVERE,
+                    "Retrace agent disabled, the application runs unrecorded: " + t.getMessage(),
+                    t);
+              }
+            },
+            "retrace-install");
+    installer.setDaemon(true);
+    installer.start();
+  }
+
+  /** At JVM shutdown: triggers closed, recording stopped, captured events flushed. */
+  private static void stop(
+      RecordingControl control,
+      Publisher publisher,
+      AgentMetrics metrics,
+      List<AutoCloseable> triggers) {
+    for (AutoCloseable trigger : triggers) {
+      try {
+        trigger.close();
+      } catch (Exception e) {
+        log.log(Level.FINE, "Retrace: closing a trigger failed", e);
+      }
+    }
+    control.stop("shutdown");
+    control.close();
+    try {
+      publisher.close(5_000);
+    } catch (Exception e) {
+      log.log(Level.WARNING, "Retrace: flushing events at shutdown failed", e);
+    }
+    // JUL's own shutdown hook may already have closed its handlers; this last line goes straight
+    // to stderr so that the counts are never lost.
+    System.err.println(
         String.format(
-            "Retrace agent %s for service %s started in %d ms (instrumenting %d ms; sink: %s%s)",
-            agentId,
-            config.service(),
-            (System.nanoTime() - started) / 1_000_000,
-            (instrumented - wired) / 1_000_000,
-            config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
-            config.recording().isEmpty() ? "" : ", recording " + config.recording()));
+            "Retrace agent stopped: captured %d, sent %d, spooled %d, dropped %d, send errors %d",
+            metrics.getCaptured(),
+            metrics.getSent(),
+            metrics.getSpooled(),
+            metrics.getDropped(),
+            metrics.getSendErrors()));
   }
 
   /** The admin endpoint and the control-topic follower, when configured. */
@@ -286,10 +318,10 @@ public final class AgentRuntime {
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(new FailureListener())
-            .ignore(
-                nameStartsWith("io.retrace.agent.")
-                    .or(nameStartsWith("net.bytebuddy."))
-                    .or(isSynthetic()));
+            // Names only: a matcher on modifiers (ByteBuddy's default ignores synthetic types)
+            // makes ByteBuddy parse every class the application loads, which costs the main
+            // thread and the JIT most of a second on a small machine.
+            .ignore(nameStartsWith("io.retrace.agent.").or(nameStartsWith("net.bytebuddy.")));
     ClassLoader agentLoader = AgentRuntime.class.getClassLoader();
     for (Recorder recorder : recorders) {
       builder = recorder.install(builder, agentLoader);

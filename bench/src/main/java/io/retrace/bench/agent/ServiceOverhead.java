@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 /**
  * The example order service under load with the agent recording (to a file, redaction on) against
  * the same service with no agent, alternating in one run: start-up time to "listening", requests
- * per second and p99 latency at a fixed concurrency, and heap in use after a full GC.
+ * per second and p99 latency at a fixed concurrency, and heap in use after a full GC. Each round
+ * also starts the service with the agent attached but waiting for a trigger (admin endpoint, no
+ * recording), the state of a fleet between captures, and reports its start-up.
  *
  * <p>Run from the repository root: {@code bench/run --main io.retrace.bench.agent.ServiceOverhead
  * [requests] [rounds]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...} adds agent options.
@@ -54,6 +56,7 @@ public final class ServiceOverhead {
     Path work = Files.createTempDirectory("retrace-bench-service");
     List<Result> without = new ArrayList<>();
     List<Result> with = new ArrayList<>();
+    List<Result> waiting = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       without.add(run(classpath, null, requests, work));
       with.add(
@@ -62,12 +65,26 @@ public final class ServiceOverhead {
               "-javaagent:"
                   + agent
                   + "=service=orders,recording=bench,out="
-                  + work.resolve("r" + round + ".avro"),
+                  + work.resolve("r" + round + ".avro")
+                  + EXTRA_AGENT_OPTIONS,
               requests,
+              work));
+      // The fleet's usual state: attached, waiting for a trigger (start-up only, no load).
+      waiting.add(
+          run(
+              classpath,
+              "-javaagent:"
+                  + agent
+                  + "=service=orders,admin.port=0,admin.token=bench,out="
+                  + work.resolve("w" + round + ".avro")
+                  + EXTRA_AGENT_OPTIONS,
+              0,
               work));
     }
     Result a = median(without);
     Result b = median(with);
+    long waitingStartup =
+        (long) median(waiting.stream().mapToDouble(Result::startupMillis).toArray()).doubleValue();
     System.out.printf(
         Locale.ROOT,
         "median of %d rounds, %d requests each, %d clients%n",
@@ -95,6 +112,11 @@ public final class ServiceOverhead {
         b.p99Millis / a.p99Millis,
         b.startupMillis - a.startupMillis,
         b.heapKb - a.heapKb);
+    System.out.printf(
+        Locale.ROOT,
+        "agent waiting for a trigger: start-up %d ms, +%d ms%n",
+        waitingStartup,
+        waitingStartup - a.startupMillis);
   }
 
   private static Result run(String classpath, String agentArg, int requests, Path work)
@@ -126,6 +148,9 @@ public final class ServiceOverhead {
     }
     long startup = (System.nanoTime() - start) / 1_000_000;
     try {
+      if (requests == 0) {
+        return new Result(startup, 0, 0, 0);
+      }
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + port + "/orders");
       load(http, uri, requests / 3); // warm-up
