@@ -2,83 +2,149 @@ package io.retrace.archiver;
 
 import io.retrace.schemas.config.ConfigException;
 import io.retrace.schemas.config.ConfigSources;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
- * The stand-alone archiver: {@code java -cp ... io.retrace.archiver.ArchiverMain [--config FILE]
- * [key=value ...]}, with {@code -Dretrace.<key>} and {@code RETRACE_<KEY>} as well. Runs until
- * SIGTERM/Ctrl-C (then publishes what is open and commits) or a fatal failure (exit 1). Exit 2: bad
- * configuration.
+ * The stand-alone archiver: {@code java -jar retrace-archiver.jar [--config FILE] [KEY=VALUE ...]},
+ * as {@link #usage()} describes. Exits 0 after SIGTERM/SIGINT once open files are published and
+ * committed, 2 on invalid settings (every problem listed) or a metrics port in use, 1 when it
+ * cannot start otherwise or a fatal failure stops it.
  */
 public final class ArchiverMain {
   private static final Logger log = LoggerFactory.getLogger(ArchiverMain.class);
 
   private ArchiverMain() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) throws InterruptedException {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(usage());
+      return;
+    }
     ArchiverConfig config;
     try {
       config = ArchiverConfig.load(sources(args));
     } catch (ConfigException | IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println("Settings:\n" + ArchiverConfig.SPEC.describe());
-      System.exit(2);
+      exit(2, e.getMessage() + "\n(--help lists every setting)");
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    ArchiverService service = ArchiverService.start(config);
-    Thread hook =
-        new Thread(
-            () -> {
-              try {
-                service.close();
-              } catch (Exception e) {
-                log.warn("Closing the archiver failed", e);
-              } finally {
-                stopped.countDown();
-              }
-            },
-            "retrace-archiver-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    while (!service.awaitStop(java.time.Duration.ofSeconds(1))) {
-      // Runs until a fatal failure; SIGTERM goes through the shutdown hook.
+    ArchiverService service;
+    try {
+      service = ArchiverService.start(config);
+    } catch (BindException e) {
+      exit(2, "The archiver could not start: metrics.port " + config.metricsPort() + " is in use");
+      return;
+    } catch (Exception e) {
+      log.error("The archiver could not start", e);
+      exit(1, "The archiver could not start: " + e.getMessage());
+      return;
     }
-    if (service.failure() != null) {
-      System.err.println("retrace-archiver: " + service.failure().getMessage());
-      Runtime.getRuntime().removeShutdownHook(hook);
-      service.close();
-      System.exit(1);
+    // The signal handlers replace the JVM's default (run the shutdown hooks, exit 143): the
+    // archiver stops here, on the main thread, and exits with 0 when that went well.
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(name), signal -> stop.countDown());
     }
-    stopped.await();
+    while (!stop.await(1, TimeUnit.SECONDS)) {
+      if (!service.running()) {
+        log.error("The archiver stopped: {}", service.problem());
+        close(service);
+        exit(1, "The archiver failed: " + service.problem());
+      }
+    }
+    log.info("Stopping the archiver: publishing open files and committing");
+    System.exit(close(service) ? 0 : 1);
   }
 
+  /**
+   * Where settings come from: {@code KEY=VALUE} (or {@code --KEY=VALUE}) arguments, then {@code
+   * -Dretrace.KEY}, then {@code RETRACE_KEY}, then the {@code --config} file.
+   *
+   * @throws IllegalArgumentException for an argument that is none of those
+   * @throws ConfigException when the file cannot be read
+   */
   static ConfigSources sources(String[] args) {
     Map<String, String> explicit = new LinkedHashMap<>();
     Path file = null;
     for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--config") && i + 1 < args.length) {
+      String arg = args[i];
+      if (arg.equals("--config")) {
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("--config needs a file");
+        }
         file = Path.of(args[++i]);
-      } else if (a.startsWith("--config=")) {
-        file = Path.of(a.substring("--config=".length()));
-      } else if (a.contains("=")) {
-        String k = a.startsWith("--") ? a.substring(2) : a;
-        explicit.put(k.substring(0, k.indexOf('=')), k.substring(k.indexOf('=') + 1));
+      } else if (arg.startsWith("--config=")) {
+        file = Path.of(arg.substring("--config=".length()));
+      } else if (arg.indexOf('=') > 0) {
+        String setting = arg.startsWith("--") ? arg.substring(2) : arg;
+        int eq = setting.indexOf('=');
+        explicit.put(setting.substring(0, eq), setting.substring(eq + 1));
       } else {
         throw new IllegalArgumentException(
-            "Unexpected argument '" + a + "': use --config FILE or key=value");
+            "Unexpected argument '" + arg + "': use --config FILE or KEY=VALUE");
       }
     }
-    ConfigSources.Builder b =
+    ConfigSources.Builder sources =
         ConfigSources.builder().explicit("command line", explicit).systemProperties().environment();
     if (file != null) {
-      b.file(file);
+      sources.file(file);
     }
-    return b.build();
+    return sources.build();
+  }
+
+  static String usage() {
+    return """
+        Usage: java [JVM options] -jar retrace-archiver.jar [--config FILE] [KEY=VALUE ...]
+
+        Retrace archiver: a Kafka consumer group that writes retrace.events, retrace.sessions,
+        retrace.recordings and retrace.audit as Parquet to archive.uri (file:///path or
+        s3a://bucket/prefix), each record exactly once. Runs until SIGTERM or Ctrl-C, then publishes
+        the open files, commits and exits 0.
+
+        Options:
+          --config FILE  a properties file of the settings below (KEY=VALUE lines)
+          KEY=VALUE      one setting (also --KEY=VALUE)
+          -h, --help     this text
+
+        Each setting is taken from, first match wins: the command line, -Dretrace.KEY, the
+        environment variable RETRACE_KEY (upper case, '.' and '-' as '_': RETRACE_BOOTSTRAP_SERVERS,
+        RETRACE_ARCHIVE_URI, RETRACE_S3_SECRET_KEY), the --config file, the default. Unknown keys
+        on the command line or in the file are errors.
+
+        HTTP on metrics.port (off by default; 9465 is the usual choice): /health (200 while
+        archiving, 503 with the reason after a fatal failure), /metrics (Prometheus text).
+        Logging: Retrace at INFO (RETRACE_LOG_LEVEL=DEBUG for more), libraries at WARN, to stdout;
+        -Dlogback.configurationFile=FILE replaces the set-up.
+        Exit codes: 0 stopped by a signal, 1 could not start or failed, 2 invalid settings or
+        metrics.port in use.
+
+        Settings:
+        """
+        + ArchiverConfig.SPEC.describe();
+  }
+
+  /** Publishes, commits and closes; false (logged) when that failed. */
+  private static boolean close(ArchiverService service) {
+    try {
+      service.close();
+      log.info("The archiver stopped");
+      return true;
+    } catch (Exception e) {
+      log.error("Stopping the archiver failed", e);
+      return false;
+    }
+  }
+
+  private static void exit(int code, String message) {
+    System.err.println(message);
+    System.exit(code);
   }
 }

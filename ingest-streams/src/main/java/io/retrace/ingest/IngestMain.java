@@ -3,16 +3,23 @@ package io.retrace.ingest;
 import io.retrace.redaction.PolicyException;
 import io.retrace.schemas.config.ConfigException;
 import io.retrace.schemas.config.ConfigSources;
+import java.net.BindException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
- * The stand-alone ingest app: {@code java -jar retrace-ingest-streams.jar [--config FILE]
- * [--help]}, settings from the file, {@code RETRACE_*} environment variables and {@code
- * -Dretrace.*} properties. Exits 2 listing every configuration problem, 1 when it cannot start;
- * runs until SIGTERM/SIGINT.
+ * The stand-alone ingest app: {@code java -jar retrace-ingest.jar [--config FILE] [KEY=VALUE ...]},
+ * as {@link #usage()} describes. Exits 0 after SIGTERM/SIGINT once Kafka Streams has committed and
+ * stopped, 2 on invalid settings or redaction policy (every problem listed) or a metrics port in
+ * use, 1 when it cannot start otherwise or Kafka Streams stops by itself.
  */
 public final class IngestMain {
   private static final Logger log = LoggerFactory.getLogger(IngestMain.class);
@@ -20,34 +27,15 @@ public final class IngestMain {
   private IngestMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Path file = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--config" -> {
-          if (i + 1 >= args.length) {
-            exit(2, "--config needs a file");
-          }
-          file = Path.of(args[++i]);
-        }
-        case "-h", "--help" -> {
-          System.err.println(
-              "Usage: retrace-ingest [--config FILE]\nSettings (file keys; -Dretrace.<key>;"
-                  + " RETRACE_<KEY>):\n"
-                  + IngestConfig.SPEC.describe());
-          return;
-        }
-        default -> exit(2, "Unknown argument " + args[i] + " (try --help)");
-      }
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(usage());
+      return;
     }
     IngestConfig config;
     try {
-      ConfigSources.Builder sources = ConfigSources.builder().systemProperties().environment();
-      if (file != null) {
-        sources.file(file);
-      }
-      config = IngestConfig.load(sources.build());
-    } catch (ConfigException e) {
-      exit(2, e.getMessage());
+      config = IngestConfig.load(sources(args));
+    } catch (ConfigException | IllegalArgumentException e) {
+      exit(2, e.getMessage() + "\n(--help lists every setting)");
       return;
     }
     IngestService service;
@@ -61,22 +49,108 @@ public final class IngestMain {
               + ":\n  - "
               + String.join("\n  - ", e.problems()));
       return;
+    } catch (BindException e) {
+      exit(2, "Ingest could not start: metrics.port " + config.metricsPort() + " is in use");
+      return;
     } catch (Exception e) {
       log.error("Ingest could not start", e);
       exit(1, "Ingest could not start: " + e.getMessage());
       return;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("Stopping ingest");
-                  service.close();
-                  stopped.countDown();
-                },
-                "retrace-ingest-shutdown"));
-    stopped.await();
+    // The signal handlers replace the JVM's default (run the shutdown hooks, exit 143): the app
+    // stops here, on the main thread, and exits with 0 when that went well.
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : List.of("TERM", "INT")) {
+      Signal.handle(new Signal(name), signal -> stop.countDown());
+    }
+    while (!stop.await(1, TimeUnit.SECONDS)) {
+      KafkaStreams.State state = service.state();
+      if (!state.isRunningOrRebalancing()) {
+        log.error("Kafka Streams stopped by itself (state {}); exiting", state);
+        close(service);
+        exit(1, "Ingest failed: Kafka Streams is " + state);
+      }
+    }
+    log.info("Stopping ingest");
+    System.exit(close(service) ? 0 : 1);
+  }
+
+  /**
+   * Where settings come from: {@code KEY=VALUE} (or {@code --KEY=VALUE}) arguments, then {@code
+   * -Dretrace.KEY}, then {@code RETRACE_KEY}, then the {@code --config} file.
+   *
+   * @throws IllegalArgumentException for an argument that is none of those
+   * @throws ConfigException when the file cannot be read
+   */
+  static ConfigSources sources(String[] args) {
+    Map<String, String> explicit = new LinkedHashMap<>();
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--config")) {
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("--config needs a file");
+        }
+        file = Path.of(args[++i]);
+      } else if (arg.startsWith("--config=")) {
+        file = Path.of(arg.substring("--config=".length()));
+      } else if (arg.indexOf('=') > 0) {
+        String setting = arg.startsWith("--") ? arg.substring(2) : arg;
+        int eq = setting.indexOf('=');
+        explicit.put(setting.substring(0, eq), setting.substring(eq + 1));
+      } else {
+        throw new IllegalArgumentException(
+            "Unexpected argument '" + arg + "': use --config FILE or KEY=VALUE");
+      }
+    }
+    ConfigSources.Builder sources =
+        ConfigSources.builder().explicit("command line", explicit).systemProperties().environment();
+    if (file != null) {
+      sources.file(file);
+    }
+    return sources.build();
+  }
+
+  static String usage() {
+    return """
+        Usage: java [JVM options] -jar retrace-ingest.jar [--config FILE] [KEY=VALUE ...]
+
+        Retrace ingest (Kafka Streams): redacts, validates and sessionizes the raw recording topics
+        (retrace.rec.*) into retrace.events, retrace.sessions, retrace.recordings and retrace.dlq.
+        Runs until SIGTERM or Ctrl-C, then commits and exits 0.
+
+        Options:
+          --config FILE  a properties file of the settings below (KEY=VALUE lines)
+          KEY=VALUE      one setting (also --KEY=VALUE)
+          -h, --help     this text
+
+        Each setting is taken from, first match wins: the command line, -Dretrace.KEY, the
+        environment variable RETRACE_KEY (upper case, '.' and '-' as '_': RETRACE_BOOTSTRAP_SERVERS,
+        RETRACE_SCHEMA_REGISTRY_URL, RETRACE_HMAC_KEY), the --config file, the default. Unknown keys
+        on the command line or in the file are errors.
+
+        HTTP on metrics.port: /health (200 once Kafka Streams is RUNNING, else 503), /health/live
+        (200 unless failed or stopped), /metrics (Prometheus text).
+        Logging: Retrace at INFO (RETRACE_LOG_LEVEL=DEBUG for more), libraries at WARN, to stdout;
+        -Dlogback.configurationFile=FILE replaces the set-up.
+        Exit codes: 0 stopped by a signal, 1 could not start or failed, 2 invalid settings or
+        redaction policy, or metrics.port in use.
+
+        Settings:
+        """
+        + IngestConfig.SPEC.describe();
+  }
+
+  /** Closes the app; false (logged) when something did not stop cleanly. */
+  private static boolean close(IngestService service) {
+    try {
+      service.close();
+      log.info("Ingest stopped");
+      return true;
+    } catch (RuntimeException e) {
+      log.error("Stopping ingest failed", e);
+      return false;
+    }
   }
 
   private static void exit(int code, String message) {
