@@ -9,6 +9,7 @@ import io.retrace.agent.capture.HttpClientAdapter;
 import io.retrace.agent.capture.HttpServerAdapter;
 import io.retrace.agent.capture.JdbcAdapter;
 import io.retrace.agent.capture.MethodAdapter;
+import io.retrace.agent.capture.ServletAdapter;
 import io.retrace.agent.capture.SessionIds;
 import io.retrace.agent.capture.UrlConnectionAdapter;
 import io.retrace.agent.publish.AgentMetrics;
@@ -24,6 +25,7 @@ import io.retrace.agent.recorder.HttpServerRecorder;
 import io.retrace.agent.recorder.JdbcRecorder;
 import io.retrace.agent.recorder.MethodRecorder;
 import io.retrace.agent.recorder.Recorder;
+import io.retrace.agent.recorder.ServletRecorder;
 import io.retrace.agent.recorder.UrlConnectionRecorder;
 import io.retrace.agent.recorder.ValueRecorder;
 import io.retrace.agent.trigger.AdminEndpoint;
@@ -60,6 +62,7 @@ public final class AgentRuntime {
     return List.of(
         new ValueRecorder(),
         new HttpServerRecorder(),
+        new ServletRecorder(),
         new HttpClientRecorder(),
         new UrlConnectionRecorder(),
         new JdbcRecorder(),
@@ -111,6 +114,8 @@ public final class AgentRuntime {
         new AgentHooks(
             recorder,
             new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
+            new ServletAdapter(
+                recorder, sessions, config.bodyMaxBytes(), AgentRuntime.class.getClassLoader()),
             new HttpClientAdapter(recorder, config.bodyMaxBytes()),
             new UrlConnectionAdapter(recorder, config.bodyMaxBytes()),
             new JdbcAdapter(recorder, config.jdbcMaxRows()),

@@ -20,6 +20,15 @@ public interface Hooks {
 
   void serverExit(Object handle, Object exchange, Throwable thrown);
 
+  /**
+   * A servlet's {@code service(HttpServletRequest, HttpServletResponse)} starts. Returns null, or
+   * {handle for {@link #servletExit}, request, response}: the request and response the servlet
+   * should go on with (wrappers that copy the bodies as they pass).
+   */
+  Object[] servletEnter(Object request, Object response);
+
+  void servletExit(Object handle, Throwable thrown);
+
   /** An outbound HTTP request is about to be sent; returns a handle, or null. */
   Object clientEnter(Object request);
 
@@ -77,6 +86,14 @@ public interface Hooks {
 
         @Override
         public void serverExit(Object handle, Object exchange, Throwable thrown) {}
+
+        @Override
+        public Object[] servletEnter(Object request, Object response) {
+          return null;
+        }
+
+        @Override
+        public void servletExit(Object handle, Throwable thrown) {}
 
         @Override
         public Object clientEnter(Object request) {

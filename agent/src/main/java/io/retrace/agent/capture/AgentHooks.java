@@ -25,11 +25,15 @@ public final class AgentHooks implements Hooks {
 
   private final CallRecorder recorder;
   private final HttpServerAdapter server;
+  private final ServletAdapter servlet;
   private final HttpClientAdapter client;
   private final UrlConnectionAdapter urlConnection;
   private final JdbcAdapter jdbc;
   private final MethodAdapter methods;
 
+  /**
+   * Without servlet recording: the wiring of callers that predate it ({@code CaptureBenchmark}).
+   */
   public AgentHooks(
       CallRecorder recorder,
       HttpServerAdapter server,
@@ -37,8 +41,23 @@ public final class AgentHooks implements Hooks {
       UrlConnectionAdapter urlConnection,
       JdbcAdapter jdbc,
       MethodAdapter methods) {
+    this(recorder, server, null, client, urlConnection, jdbc, methods);
+  }
+
+  /**
+   * @param servlet null: servlet requests are not recorded
+   */
+  public AgentHooks(
+      CallRecorder recorder,
+      HttpServerAdapter server,
+      ServletAdapter servlet,
+      HttpClientAdapter client,
+      UrlConnectionAdapter urlConnection,
+      JdbcAdapter jdbc,
+      MethodAdapter methods) {
     this.recorder = recorder;
     this.server = server;
+    this.servlet = servlet;
     this.client = client;
     this.urlConnection = urlConnection;
     this.jdbc = jdbc;
@@ -106,6 +125,35 @@ public final class AgentHooks implements Hooks {
       server.exit(handle, exchange, thrown);
     } catch (Throwable t) {
       failed("http server", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public Object[] servletEnter(Object request, Object response) {
+    if (servlet == null || !Dispatch.enter()) {
+      return null;
+    }
+    try {
+      return servlet.enter(request, response);
+    } catch (Throwable t) {
+      failed("servlet", t);
+      return null;
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
+  public void servletExit(Object handle, Throwable thrown) {
+    if (handle == null || !Dispatch.enter()) {
+      return;
+    }
+    try {
+      servlet.exit(handle, thrown);
+    } catch (Throwable t) {
+      failed("servlet", t);
     } finally {
       Dispatch.exit();
     }

@@ -30,6 +30,17 @@ final class BoundedCopy {
     }
   }
 
+  /** Whether the copy holds all it may: what comes next is only counted. */
+  boolean full() {
+    return bytes.size() >= max;
+  }
+
+  /** Forgets everything: the body was discarded (a response buffer reset). */
+  void reset() {
+    bytes.reset();
+    total = 0;
+  }
+
   Body toBody(String contentType) {
     if (total == 0) {
       return null;
