@@ -322,7 +322,7 @@ public final class AgentRuntime {
             .disableClassFormatChanges()
             .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new FailureListener())
+            .with(new TransformationListener())
             // Names only: a matcher on modifiers (ByteBuddy's default ignores synthetic types)
             // makes ByteBuddy parse every class the application loads, which costs the main
             // thread and the JIT most of a second on a small machine.
@@ -334,8 +334,33 @@ public final class AgentRuntime {
     builder.installOn(inst);
   }
 
-  /** Logs classes the agent failed to instrument; they run as they are. */
-  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+  /**
+   * Keeps ByteBuddy's own work out of recordings, and logs classes the agent failed to instrument
+   * (they run as they are). A class is transformed on the thread that loads it, often a request's:
+   * ByteBuddy's random name suffixes would otherwise be recorded as the request's random reads.
+   */
+  private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
+    /** Per thread: transformations under way (class loading nests them), and whether it entered. */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[2]);
+
+    @Override
+    public void onDiscovery(
+        String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+      int[] d = depth.get();
+      if (d[0]++ == 0) {
+        d[1] = Dispatch.enter() ? 1 : 0;
+      }
+    }
+
+    @Override
+    public void onComplete(
+        String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+      int[] d = depth.get();
+      if (--d[0] == 0 && d[1] == 1) {
+        Dispatch.exit();
+      }
+    }
+
     @Override
     public void onError(
         String typeName,

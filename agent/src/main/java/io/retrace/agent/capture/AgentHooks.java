@@ -37,19 +37,6 @@ public final class AgentHooks implements Hooks {
   public AgentHooks(
       CallRecorder recorder,
       HttpServerAdapter server,
-      HttpClientAdapter client,
-      UrlConnectionAdapter urlConnection,
-      JdbcAdapter jdbc,
-      MethodAdapter methods) {
-    this(recorder, server, null, client, urlConnection, jdbc, methods);
-  }
-
-  /**
-   * @param servlet null: servlet requests are not recorded
-   */
-  public AgentHooks(
-      CallRecorder recorder,
-      HttpServerAdapter server,
       ServletAdapter servlet,
       HttpClientAdapter client,
       UrlConnectionAdapter urlConnection,
@@ -132,7 +119,7 @@ public final class AgentHooks implements Hooks {
 
   @Override
   public Object[] servletEnter(Object request, Object response) {
-    if (servlet == null || !Dispatch.enter()) {
+    if (!Dispatch.enter()) {
       return null;
     }
     try {

@@ -3,17 +3,23 @@ package io.retrace.agent.publish;
 import io.retrace.schemas.event.RecordedEvent;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The bounded hand-off between application threads (many producers) and the agent's publisher
  * thread (one consumer). {@link #offer} never blocks: when the buffer is full the event is dropped
  * and counted against its session, so that the publisher can emit a gap marker saying how many
  * events of which session are missing.
+ *
+ * <p>Lock-free, and producers never wake the consumer: the publisher looks again after a short
+ * sleep instead. A blocking queue made every captured call take a lock and, whenever the publisher
+ * was waiting, signal it, so the publisher woke once per event and batching was lost.
  */
 public final class EventBuffer {
   /** Sessions tracked for drop counts; beyond this, drops are counted under {@link #OVERFLOW}. */
@@ -22,20 +28,34 @@ public final class EventBuffer {
   /** Drops of background work (no session) and of sessions past the tracking bound. */
   public static final String OVERFLOW = "";
 
-  private final ArrayBlockingQueue<RecordedEvent> queue;
+  /** Sleep between looks at an empty buffer: short while events flow, longer once idle. */
+  private static final long BUSY_PARK_NANOS = 1_000_000;
+
+  private static final long IDLE_PARK_NANOS = 10_000_000;
+  private static final int BUSY_PARKS = 10;
+
+  private final ConcurrentLinkedQueue<RecordedEvent> queue = new ConcurrentLinkedQueue<>();
+
+  /** Events offered and not yet drained; bounds the queue, which does not count itself. */
+  private final AtomicInteger size = new AtomicInteger();
+
+  private final int capacity;
   private final Map<String, AtomicLong> dropsBySession = new ConcurrentHashMap<>();
   private final LongAdder offered = new LongAdder();
   private final LongAdder dropped = new LongAdder();
 
   public EventBuffer(int capacity) {
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
   }
 
   /** Hands an event over, or drops and counts it when full. Never blocks. */
   public boolean offer(RecordedEvent event) {
     offered.increment();
-    if (queue.offer(event)) {
-      return true;
+    for (int n = size.get(); n < capacity; n = size.get()) {
+      if (size.compareAndSet(n, n + 1)) {
+        queue.offer(event);
+        return true;
+      }
     }
     dropped.increment();
     String session = event.getSessionId();
@@ -51,15 +71,25 @@ public final class EventBuffer {
 
   /** Moves up to {@code max} events into {@code into}, waiting up to {@code waitMillis} for one. */
   public int drain(List<RecordedEvent> into, int max, long waitMillis) throws InterruptedException {
-    int n = queue.drainTo(into, max);
-    if (n == 0) {
-      RecordedEvent first = queue.poll(waitMillis, TimeUnit.MILLISECONDS);
-      if (first != null) {
-        into.add(first);
-        n = 1 + queue.drainTo(into, max - 1);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+    for (int parks = 0; ; parks++) {
+      int n = 0;
+      for (RecordedEvent e; n < max && (e = queue.poll()) != null; n++) {
+        into.add(e);
+      }
+      if (n > 0) {
+        size.addAndGet(-n);
+        return n;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return 0;
+      }
+      LockSupport.parkNanos(Math.min(left, parks < BUSY_PARKS ? BUSY_PARK_NANOS : IDLE_PARK_NANOS));
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
       }
     }
-    return n;
   }
 
   /** Takes the drop counts accumulated since the last call, per session. */
@@ -83,10 +113,10 @@ public final class EventBuffer {
   }
 
   public int size() {
-    return queue.size();
+    return size.get();
   }
 
   public int capacity() {
-    return queue.size() + queue.remainingCapacity();
+    return capacity;
   }
 }

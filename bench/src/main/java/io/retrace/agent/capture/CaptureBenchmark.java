@@ -58,6 +58,7 @@ public class CaptureBenchmark {
         new AgentHooks(
             recorder,
             new HttpServerAdapter(recorder, sessions, 1024),
+            new ServletAdapter(recorder, sessions, 1024, CaptureBenchmark.class.getClassLoader()),
             new HttpClientAdapter(recorder, 1024),
             new UrlConnectionAdapter(recorder, 1024),
             new JdbcAdapter(recorder, 100),
