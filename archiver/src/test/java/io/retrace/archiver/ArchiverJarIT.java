@@ -7,14 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.retrace.schemas.config.Setting;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.testkit.RetraceStackExtension;
+import io.retrace.testkit.ServiceJar;
 import io.retrace.testkit.TestStack;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
@@ -46,7 +41,7 @@ class ArchiverJarIT {
       throws Exception {
     TestArchivers t = new TestArchivers(stack);
     Path archive = dir.resolve("archive");
-    int port = freePort();
+    int port = ServiceJar.freePort();
     // No rotation before the stop: every file is still open when SIGTERM arrives.
     Map<String, String> settings =
         new HashMap<>(
@@ -55,8 +50,9 @@ class ArchiverJarIT {
                 Map.of("metrics.port", "-1", "rotation.interval", "10m")));
     String registry = settings.remove("schema.registry.url");
 
-    try (JarProcess archiver =
-        JarProcess.start(
+    try (ServiceJar archiver =
+        ServiceJar.start(
+            JAR,
             dir,
             Map.of("RETRACE_SCHEMA_REGISTRY_URL", registry),
             "--config",
@@ -67,7 +63,7 @@ class ArchiverJarIT {
       List<RecordedEvent> sent = ArchiverIT.produce(t, 0, 50);
       await()
           .atMost(Duration.ofSeconds(60))
-          .failFast("the archiver exited", () -> !archiver.process.isAlive())
+          .failFast("the archiver exited", () -> !archiver.isAlive())
           .untilAsserted(
               () ->
                   assertThat(archiver.scrapeMetrics(port))
@@ -98,7 +94,7 @@ class ArchiverJarIT {
     TestArchivers t = new TestArchivers(stack);
     try (InProcessS3 s3 = new InProcessS3()) {
       s3.createBucket(BUCKET);
-      int port = freePort();
+      int port = ServiceJar.freePort();
       Map<String, String> settings = new HashMap<>();
       settings.put("metrics.port", String.valueOf(port));
       settings.put("rotation.records", "10");
@@ -108,8 +104,9 @@ class ArchiverJarIT {
       settings = new HashMap<>(t.settings("s3a://" + BUCKET + "/archive", settings));
       String registry = settings.remove("schema.registry.url");
 
-      try (JarProcess archiver =
-          JarProcess.start(
+      try (ServiceJar archiver =
+          ServiceJar.start(
+              JAR,
               dir,
               Map.of(
                   "RETRACE_SCHEMA_REGISTRY_URL",
@@ -122,7 +119,7 @@ class ArchiverJarIT {
         List<RecordedEvent> sent = ArchiverIT.produce(t, 0, 40);
         await()
             .atMost(Duration.ofSeconds(60))
-            .failFast("the archiver exited", () -> !archiver.process.isAlive())
+            .failFast("the archiver exited", () -> !archiver.isAlive())
             .until(() -> eventIds(s3).size() >= sent.size());
         assertThat(archiver.stop()).as(archiver.stdout()).isZero();
 
@@ -142,8 +139,9 @@ class ArchiverJarIT {
                 "archive.uri", "ftp://archive",
                 "rotation.recrods", "1000"));
 
-    try (JarProcess archiver =
-        JarProcess.start(
+    try (ServiceJar archiver =
+        ServiceJar.start(
+            JAR,
             dir,
             Map.of("RETRACE_SCHEMA_REGISTRY_URL", stack.registryUrl()),
             "--config",
@@ -160,7 +158,7 @@ class ArchiverJarIT {
 
   @Test
   void helpListsTheOptionsEverySettingAndTheEnvironmentVariables() throws Exception {
-    try (JarProcess archiver = JarProcess.start(dir, Map.of(), "--help")) {
+    try (ServiceJar archiver = ServiceJar.start(JAR, dir, Map.of(), "--help")) {
       assertThat(archiver.awaitExit()).as(archiver.stderr()).isZero();
       assertThat(archiver.stdout())
           .contains("java [JVM options] -jar retrace-archiver.jar [--config FILE] [KEY=VALUE ...]")
@@ -175,19 +173,19 @@ class ArchiverJarIT {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo(ArchiverMain.class.getName());
       // One services file per interface, holding the entries of every dependency that has one.
-      assertThat(services(jar, "org.apache.hadoop.fs.FileSystem"))
+      assertThat(ServiceJar.services(jar, "org.apache.hadoop.fs.FileSystem"))
           .contains(
               "org.apache.hadoop.fs.LocalFileSystem",
               "org.apache.hadoop.fs.s3native.NativeS3FileSystem");
-      assertThat(services(jar, "org.apache.hadoop.security.token.TokenIdentifier"))
+      assertThat(ServiceJar.services(jar, "org.apache.hadoop.security.token.TokenIdentifier"))
           .contains(
               "org.apache.hadoop.mapreduce.security.token.JobTokenIdentifier",
               "org.apache.hadoop.fs.s3a.auth.delegation.SessionTokenIdentifier");
-      assertThat(services(jar, "software.amazon.awssdk.http.SdkHttpService"))
+      assertThat(ServiceJar.services(jar, "software.amazon.awssdk.http.SdkHttpService"))
           .contains(
               "software.amazon.awssdk.http.apache.ApacheSdkHttpService",
               "software.amazon.awssdk.http.apache5.Apache5SdkHttpService");
-      assertThat(services(jar, "org.slf4j.spi.SLF4JServiceProvider"))
+      assertThat(ServiceJar.services(jar, "org.slf4j.spi.SLF4JServiceProvider"))
           .containsExactly("ch.qos.logback.classic.spi.LogbackServiceProvider");
       assertThat(jar.getEntry("logback.xml")).isNotNull();
       assertThat(jar.getEntry("core-default.xml")).isNotNull();
@@ -195,18 +193,6 @@ class ArchiverJarIT {
           .noneMatch(name -> name.matches("META-INF/[^/]+\\.(SF|DSA|RSA|EC)"))
           .noneMatch(name -> name.startsWith("org/apache/log4j/"))
           .noneMatch(name -> name.startsWith("org/apache/logging/log4j/"));
-    }
-  }
-
-  private static List<String> services(JarFile jar, String service) throws IOException {
-    JarEntry entry = jar.getJarEntry("META-INF/services/" + service);
-    assertThat(entry).as(service).isNotNull();
-    try (InputStream in = jar.getInputStream(entry)) {
-      return new String(in.readAllBytes(), UTF_8)
-          .lines()
-          .map(String::strip)
-          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-          .toList();
     }
   }
 
@@ -230,92 +216,5 @@ class ArchiverJarIT {
     List<String> lines = new ArrayList<>();
     settings.forEach((key, value) -> lines.add(key + "=" + value));
     return Files.write(Files.createTempFile(dir, "archiver", ".properties"), lines, UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  /**
-   * The jar on its own small JVM, with no {@code RETRACE_*} variables but {@code env}. Output goes
-   * to files: a pipe drained by another thread can lose the last lines when the process exits.
-   */
-  private static final class JarProcess implements AutoCloseable {
-    private final Process process;
-    private final Path stdout;
-    private final Path stderr;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private JarProcess(Process process, Path stdout, Path stderr) {
-      this.process = process;
-      this.stdout = stdout;
-      this.stderr = stderr;
-    }
-
-    static JarProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
-      command.addAll(List.of(args));
-      Path out = Files.createTempFile(dir, "archiver", ".out");
-      Path err = Files.createTempFile(dir, "archiver", ".err");
-      ProcessBuilder builder =
-          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().keySet().removeIf(name -> name.startsWith("RETRACE_"));
-      builder.environment().putAll(env);
-      return new JarProcess(builder.start(), out, err);
-    }
-
-    /** Waits until {@code /health} answers 200: the archiver runs. */
-    void awaitHealthy(int port) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .failFast("the archiver exited", () -> !process.isAlive())
-          .ignoreExceptionsInstanceOf(IOException.class)
-          .until(() -> send(port, "/health").statusCode() == 200);
-    }
-
-    /** The body of {@code /metrics}, checked to be Prometheus text. */
-    String scrapeMetrics(int port) throws Exception {
-      HttpResponse<String> response = send(port, "/metrics");
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type"))
-          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
-      return response.body();
-    }
-
-    private HttpResponse<String> send(int port, String path) throws Exception {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** SIGTERM, as a service manager sends it; returns the exit code. */
-    int stop() throws Exception {
-      process.destroy();
-      return awaitExit();
-    }
-
-    int awaitExit() throws Exception {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the archiver did not exit within 60 s:\n" + stdout());
-      }
-      return process.exitValue();
-    }
-
-    String stdout() throws IOException {
-      return Files.readString(stdout, UTF_8);
-    }
-
-    String stderr() throws IOException {
-      return Files.readString(stderr, UTF_8);
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
   }
 }

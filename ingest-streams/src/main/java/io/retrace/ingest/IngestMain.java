@@ -4,10 +4,7 @@ import io.retrace.redaction.PolicyException;
 import io.retrace.schemas.config.ConfigException;
 import io.retrace.schemas.config.ConfigSources;
 import java.net.BindException;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
@@ -33,7 +30,7 @@ public final class IngestMain {
     }
     IngestConfig config;
     try {
-      config = IngestConfig.load(sources(args));
+      config = IngestConfig.load(ConfigSources.fromCommandLine(args));
     } catch (ConfigException | IllegalArgumentException e) {
       exit(2, e.getMessage() + "\n(--help lists every setting)");
       return;
@@ -73,42 +70,6 @@ public final class IngestMain {
     }
     log.info("Stopping ingest");
     System.exit(close(service) ? 0 : 1);
-  }
-
-  /**
-   * Where settings come from: {@code KEY=VALUE} (or {@code --KEY=VALUE}) arguments, then {@code
-   * -Dretrace.KEY}, then {@code RETRACE_KEY}, then the {@code --config} file.
-   *
-   * @throws IllegalArgumentException for an argument that is none of those
-   * @throws ConfigException when the file cannot be read
-   */
-  static ConfigSources sources(String[] args) {
-    Map<String, String> explicit = new LinkedHashMap<>();
-    Path file = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--config")) {
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException("--config needs a file");
-        }
-        file = Path.of(args[++i]);
-      } else if (arg.startsWith("--config=")) {
-        file = Path.of(arg.substring("--config=".length()));
-      } else if (arg.indexOf('=') > 0) {
-        String setting = arg.startsWith("--") ? arg.substring(2) : arg;
-        int eq = setting.indexOf('=');
-        explicit.put(setting.substring(0, eq), setting.substring(eq + 1));
-      } else {
-        throw new IllegalArgumentException(
-            "Unexpected argument '" + arg + "': use --config FILE or KEY=VALUE");
-      }
-    }
-    ConfigSources.Builder sources =
-        ConfigSources.builder().explicit("command line", explicit).systemProperties().environment();
-    if (file != null) {
-      sources.file(file);
-    }
-    return sources.build();
   }
 
   static String usage() {

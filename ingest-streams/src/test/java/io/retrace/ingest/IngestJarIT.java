@@ -10,21 +10,14 @@ import io.retrace.schemas.topic.Topic;
 import io.retrace.testkit.EventBuilder;
 import io.retrace.testkit.Events;
 import io.retrace.testkit.RetraceStackExtension;
+import io.retrace.testkit.ServiceJar;
 import io.retrace.testkit.TestStack;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +44,7 @@ class IngestJarIT {
     IngestTopics topics = IngestTopics.prefixed(prefix);
     // Created before the app starts, so that its first assignment already holds the topic.
     Topic<String, RecordedEvent> raw = IngestIT.rawTopic(stack, topics, "jar-rec");
-    int port = freePort();
+    int port = ServiceJar.freePort();
     Path config =
         properties(
             "bootstrap.servers=" + stack.bootstrapServers(),
@@ -61,15 +54,16 @@ class IngestJarIT {
             "metrics.port=-1",
             "hmac.key=ingest-jar-it-key-0123456789");
 
-    try (JarProcess app =
-        JarProcess.start(
+    try (ServiceJar app =
+        ServiceJar.start(
+            JAR,
             dir,
             Map.of("RETRACE_SCHEMA_REGISTRY_URL", stack.registryUrl()),
             "--config",
             config.toString(),
             // The command line wins over the file, which has no HTTP server.
             "metrics.port=" + port)) {
-      app.awaitReady(port);
+      app.awaitHealthy(port);
 
       EventBuilder session = Events.event().recording("jar-rec").session("s1").service("orders");
       try (KafkaProducer<String, RecordedEvent> producer = stack.producer(raw)) {
@@ -115,8 +109,9 @@ class IngestJarIT {
             "sesion.gap=30s",
             "commit.interval=soon");
 
-    try (JarProcess app =
-        JarProcess.start(
+    try (ServiceJar app =
+        ServiceJar.start(
+            JAR,
             dir,
             Map.of("RETRACE_SCHEMA_REGISTRY_URL", stack.registryUrl()),
             "--config",
@@ -133,7 +128,7 @@ class IngestJarIT {
 
   @Test
   void helpListsTheOptionsEverySettingAndTheEnvironmentVariables() throws Exception {
-    try (JarProcess app = JarProcess.start(dir, Map.of(), "--help")) {
+    try (ServiceJar app = ServiceJar.start(JAR, dir, Map.of(), "--help")) {
       assertThat(app.awaitExit()).as(app.stderr()).isZero();
       assertThat(app.stdout())
           .contains("java [JVM options] -jar retrace-ingest.jar [--config FILE] [KEY=VALUE ...]")
@@ -148,11 +143,11 @@ class IngestJarIT {
       assertThat(jar.getManifest().getMainAttributes().getValue("Main-Class"))
           .isEqualTo(IngestMain.class.getName());
       // One services file per interface, holding the entries of every dependency that has one.
-      assertThat(services(jar, "com.fasterxml.jackson.core.JsonFactory"))
+      assertThat(ServiceJar.services(jar, "com.fasterxml.jackson.core.JsonFactory"))
           .contains(
               "com.fasterxml.jackson.core.JsonFactory",
               "com.fasterxml.jackson.dataformat.yaml.YAMLFactory");
-      assertThat(services(jar, "org.slf4j.spi.SLF4JServiceProvider"))
+      assertThat(ServiceJar.services(jar, "org.slf4j.spi.SLF4JServiceProvider"))
           .containsExactly("ch.qos.logback.classic.spi.LogbackServiceProvider");
       assertThat(jar.getEntry("logback.xml")).isNotNull();
       assertThat(jar.stream().map(JarEntry::getName))
@@ -168,106 +163,7 @@ class IngestJarIT {
     }
   }
 
-  private static List<String> services(JarFile jar, String service) throws IOException {
-    JarEntry entry = jar.getJarEntry("META-INF/services/" + service);
-    assertThat(entry).as(service).isNotNull();
-    try (InputStream in = jar.getInputStream(entry)) {
-      return new String(in.readAllBytes(), UTF_8)
-          .lines()
-          .map(String::strip)
-          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-          .toList();
-    }
-  }
-
   private Path properties(String... lines) throws IOException {
     return Files.write(Files.createTempFile(dir, "ingest", ".properties"), List.of(lines), UTF_8);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  /**
-   * The jar on its own small JVM, with no {@code RETRACE_*} variables but {@code env}. Output goes
-   * to files: a pipe drained by another thread can lose the last lines when the process exits.
-   */
-  private static final class JarProcess implements AutoCloseable {
-    private final Process process;
-    private final Path stdout;
-    private final Path stderr;
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private JarProcess(Process process, Path stdout, Path stderr) {
-      this.process = process;
-      this.stdout = stdout;
-      this.stderr = stderr;
-    }
-
-    static JarProcess start(Path dir, Map<String, String> env, String... args) throws IOException {
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
-      command.addAll(List.of(args));
-      Path out = Files.createTempFile(dir, "ingest", ".out");
-      Path err = Files.createTempFile(dir, "ingest", ".err");
-      ProcessBuilder builder =
-          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().keySet().removeIf(name -> name.startsWith("RETRACE_"));
-      builder.environment().putAll(env);
-      return new JarProcess(builder.start(), out, err);
-    }
-
-    /** Waits until {@code /health} answers 200: Kafka Streams is RUNNING. */
-    void awaitReady(int port) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .failFast("the app exited", () -> !process.isAlive())
-          .ignoreExceptionsInstanceOf(IOException.class)
-          .until(() -> send(port, "/health").statusCode() == 200);
-    }
-
-    /** The body of {@code /metrics}, checked to be Prometheus text. */
-    String scrapeMetrics(int port) throws Exception {
-      HttpResponse<String> response = send(port, "/metrics");
-      assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type"))
-          .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
-      return response.body();
-    }
-
-    private HttpResponse<String> send(int port, String path) throws Exception {
-      return http.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** SIGTERM, as a service manager sends it; returns the exit code. */
-    int stop() throws Exception {
-      process.destroy();
-      return awaitExit();
-    }
-
-    int awaitExit() throws Exception {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the app did not exit within 60 s:\n" + stdout());
-      }
-      return process.exitValue();
-    }
-
-    String stdout() throws IOException {
-      return Files.readString(stdout, UTF_8);
-    }
-
-    String stderr() throws IOException {
-      return Files.readString(stderr, UTF_8);
-    }
-
-    @Override
-    public void close() {
-      process.destroyForcibly();
-    }
   }
 }

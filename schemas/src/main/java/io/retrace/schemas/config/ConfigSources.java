@@ -43,6 +43,42 @@ public final class ConfigSources {
     return builder().explicit("explicit values", explicit).build();
   }
 
+  /**
+   * A service's command line: {@code KEY=VALUE} (or {@code --KEY=VALUE}) arguments, then {@code
+   * -Dretrace.KEY}, then {@code RETRACE_KEY}, then the file named by {@code --config FILE} (or
+   * {@code --config=FILE}).
+   *
+   * @throws IllegalArgumentException for an argument that is none of those
+   * @throws ConfigException when the file cannot be read
+   */
+  public static ConfigSources fromCommandLine(String[] args) {
+    Map<String, String> explicit = new LinkedHashMap<>();
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--config")) {
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("--config needs a file");
+        }
+        file = Path.of(args[++i]);
+      } else if (arg.startsWith("--config=")) {
+        file = Path.of(arg.substring("--config=".length()));
+      } else if (arg.indexOf('=') > 0) {
+        String setting = arg.startsWith("--") ? arg.substring(2) : arg;
+        int eq = setting.indexOf('=');
+        explicit.put(setting.substring(0, eq), setting.substring(eq + 1));
+      } else {
+        throw new IllegalArgumentException(
+            "Unexpected argument '" + arg + "': use --config FILE or KEY=VALUE");
+      }
+    }
+    Builder sources = builder().explicit("command line", explicit).systemProperties().environment();
+    if (file != null) {
+      sources.file(file);
+    }
+    return sources.build();
+  }
+
   List<Layer> layers() {
     return layers;
   }
