@@ -46,6 +46,7 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ClassInjector;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
@@ -311,6 +312,10 @@ public final class AgentRuntime {
   }
 
   private static void install(Instrumentation inst, List<Recorder> recorders) {
+    // Advice is inlined, so ByteBuddy never needs to inject classes; without this it probes
+    // sun.misc.Unsafe, which Java 24+ warns about on the application's console. The property is
+    // relocated with ByteBuddy, so it concerns the agent's copy alone.
+    System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
     // Advice only rewrites the bodies of methods a type declares: ByteBuddy need not validate the
     // result nor compute each type's full method graph, which is most of its start-up cost.
     ByteBuddy byteBuddy =

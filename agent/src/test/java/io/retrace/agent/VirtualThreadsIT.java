@@ -36,6 +36,8 @@ class VirtualThreadsIT {
           .as(app.output())
           .isEqualTo(201);
       app.stop();
+      // Java 24+ prints a warning on the application's console when sun.misc.Unsafe is used.
+      assertThat(app.output()).doesNotContain("sun.misc.Unsafe");
     }
     List<RecordedEvent> session = FileSinkIT.session(FileSinkIT.read(out), "vt-1");
     RecordedEvent inbound = FileSinkIT.only(session, EventKind.HTTP_SERVER);
