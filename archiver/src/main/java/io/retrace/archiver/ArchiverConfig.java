@@ -31,7 +31,9 @@ public record ArchiverConfig(
     Duration rotationRecordTime,
     int maxOpenWriters,
     long maxBufferedBytes,
+    int writerThreads,
     Compression compression,
+    int compressionLevel,
     int maxPollRecords,
     Duration retryBackoffInitial,
     Duration retryBackoffMax,
@@ -157,8 +159,23 @@ public record ArchiverConfig(
           "max.buffered.bytes",
           128L << 20,
           "Parquet buffers held in memory by open files at most; the largest file is closed first");
+  static final Setting<Integer> WRITER_THREADS =
+      SPEC.integer(
+          "writer.threads",
+          2,
+          0,
+          64,
+          "Threads encoding Parquet, each for a share of the Kafka partitions; 0 encodes on the"
+              + " consumer thread");
   static final Setting<Compression> COMPRESSION =
       SPEC.enumeration("compression", Compression.class, Compression.ZSTD, "Parquet codec");
+  static final Setting<Integer> COMPRESSION_LEVEL =
+      SPEC.integer(
+          "compression.level",
+          3,
+          1,
+          22,
+          "ZSTD level, from 1 (fastest) to 22 (smallest); the other codecs have none");
   static final Setting<Integer> MAX_POLL_RECORDS =
       SPEC.integer("max.poll.records", 2000, 1, 100_000, "Records per consumer poll");
   static final Setting<Duration> RETRY_INITIAL =
@@ -256,7 +273,9 @@ public record ArchiverConfig(
         c.get(ROTATION_RECORD_TIME),
         c.get(MAX_OPEN_WRITERS),
         c.get(MAX_BUFFERED_BYTES),
+        c.get(WRITER_THREADS),
         c.get(COMPRESSION),
+        c.get(COMPRESSION_LEVEL),
         c.get(MAX_POLL_RECORDS),
         c.get(RETRY_INITIAL),
         c.get(RETRY_MAX),

@@ -59,7 +59,11 @@ public final class ArchiverService implements AutoCloseable {
           config.encryption().enabled() ? new ColumnEncryption(config.encryption(), conf) : null;
       ParquetRecordWriterProvider provider =
           new ParquetRecordWriterProvider(
-              storage, conf, CompressionCodecName.valueOf(config.compression().name()), encryption);
+              storage,
+              conf,
+              CompressionCodecName.valueOf(config.compression().name()),
+              config.compressionLevel(),
+              encryption);
       ArchiverLoop loop = new ArchiverLoop(config, provider, metrics);
       service = new ArchiverService(storage, loop, metrics);
       if (config.metricsPort() >= 0) {

@@ -63,6 +63,9 @@ public final class ArchiverLoop implements Runnable {
   private volatile Throwable failure;
   private volatile boolean assigned;
 
+  /** A failure of a partition still assigned, met while publishing revoked ones. */
+  private ArchiveWriteException keptPartitionFailure;
+
   public ArchiverLoop(
       ArchiverConfig config, ParquetRecordWriterProvider provider, MeterRegistry metrics) {
     this.config = config;
@@ -98,6 +101,7 @@ public final class ArchiverLoop implements Runnable {
                 config.rotationInterval()),
             config.maxOpenWriters(),
             config.maxBufferedBytes(),
+            config.writerThreads(),
             (tp, next) -> consumer.commitSync(Map.of(tp, new OffsetAndMetadata(next))),
             metrics,
             System::nanoTime);
@@ -142,6 +146,11 @@ public final class ArchiverLoop implements Runnable {
       while (running.get()) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(pollWait);
         try {
+          if (keptPartitionFailure != null) {
+            ArchiveWriteException e = keptPartitionFailure;
+            keptPartitionFailure = null;
+            throw e;
+          }
           for (ConsumerRecord<byte[], byte[]> r : records) {
             archive(r);
           }
@@ -165,7 +174,12 @@ public final class ArchiverLoop implements Runnable {
       failure = e;
       log.error("Archiver stopped by an unexpected failure", e);
     } finally {
-      writer.dropAll();
+      try {
+        writer.dropAll();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      writer.close();
       consumer.close();
       dlq.close();
       serdes.forEach(AvroSerde::close);
@@ -241,7 +255,7 @@ public final class ArchiverLoop implements Runnable {
     running.set(false);
   }
 
-  private void shutdown() {
+  private void shutdown() throws InterruptedException {
     try {
       writer.rotateAll();
     } catch (ArchiveWriteException e) {
@@ -262,18 +276,33 @@ public final class ArchiverLoop implements Runnable {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      for (TopicPartition tp : partitions) {
-        try {
-          writer.rotate(tp);
-        } catch (ArchiveWriteException e) {
-          log.warn("Could not publish {} on revocation, dropped: {}", tp, e.getMessage());
+      try {
+        for (TopicPartition tp : partitions) {
+          try {
+            writer.rotate(tp);
+          } catch (ArchiveWriteException e) {
+            log.warn("Could not publish {} on revocation, dropped: {}", tp, e.getMessage());
+            writer.drop(tp);
+            if (!partitions.contains(e.partition())) {
+              // A partition we keep failed meanwhile: the loop must rewind it.
+              keptPartitionFailure = e;
+            }
+          }
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      partitions.forEach(writer::drop);
+      try {
+        for (TopicPartition tp : partitions) {
+          writer.drop(tp);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.retrace.archiver.encryption.ColumnEncryption;
 import io.retrace.archiver.format.ArchiveTable;
 import io.retrace.archiver.storage.ArchiveStorage;
 import java.io.IOException;
-import org.apache.avro.Schema;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
@@ -37,18 +36,30 @@ public final class ParquetRecordWriterProvider {
    */
   static final int ROW_GROUP_BYTES = 32 << 20;
 
+  /**
+   * Data page size, instead of Parquet's 1 MB. A column's current page is held uncompressed until
+   * it is full, and with dozens of open files of 127 columns most pages would never fill before the
+   * file closes: the buffers held about twice the input, and the memory bound closed files early.
+   * 64 KB pages are compressed as they fill, so the same files need about a third of the memory,
+   * and readers get finer page indexes.
+   */
+  public static final int PAGE_BYTES = 64 << 10;
+
   private final ArchiveStorage storage;
   private final Configuration conf;
   private final CompressionCodecName codec;
   private final ColumnEncryption encryption;
 
   /**
+   * @param storage where {@link #open} creates files; null when only {@link #builder} is used
+   * @param zstdLevel the ZSTD level, when {@code codec} is ZSTD
    * @param encryption null for none
    */
   public ParquetRecordWriterProvider(
       ArchiveStorage storage,
       Configuration conf,
       CompressionCodecName codec,
+      int zstdLevel,
       ColumnEncryption encryption) {
     this.storage = storage;
     this.conf = new Configuration(conf);
@@ -57,6 +68,7 @@ public final class ParquetRecordWriterProvider {
     this.conf.setBoolean("parquet.avro.write-old-list-structure", false);
     // Reuses ZSTD buffers across pages and files instead of allocating them per column chunk.
     this.conf.setBoolean("parquet.compression.codec.zstd.bufferPool.enabled", true);
+    this.conf.setInt("parquet.compression.codec.zstd.level", zstdLevel);
     this.codec = codec;
     this.encryption = encryption;
   }
@@ -66,27 +78,34 @@ public final class ParquetRecordWriterProvider {
     return new AvroSchemaConverter(conf).convert(table.schema());
   }
 
+  /**
+   * A writer of {@code table}'s files to {@code out} with every setting the archiver writes with
+   * but encryption; {@link #open} uses it, and so does the benchmark's baseline.
+   */
+  public AvroParquetWriter.Builder<GenericRecord> builder(ArchiveTable<?> table, OutputFile out) {
+    AvroParquetWriter.Builder<GenericRecord> builder =
+        AvroParquetWriter.<GenericRecord>builder(out)
+            .withSchema(table.schema())
+            .withDataModel(MODEL)
+            .withConf(conf)
+            .withCompressionCodec(codec)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withRowGroupSize((long) ROW_GROUP_BYTES)
+            .withPageSize(PAGE_BYTES);
+    for (String column : table.uniqueColumns()) {
+      builder.withDictionaryEncoding(column, false);
+    }
+    return builder;
+  }
+
   public RecordWriter open(ArchiveTable<?> table, String relativePath) throws IOException {
-    Schema schema = table.schema();
     FileEncryptionProperties crypto =
         encryption == null ? null : encryption.propertiesFor(parquetSchema(table), relativePath);
     ArchiveStorage.PendingFile file = storage.create(relativePath);
     PositionTrackingOutputFile out = new PositionTrackingOutputFile(file.outputFile());
     ParquetWriter<GenericRecord> writer;
     try {
-      AvroParquetWriter.Builder<GenericRecord> builder =
-          AvroParquetWriter.<GenericRecord>builder(out)
-              .withSchema(schema)
-              .withDataModel(MODEL)
-              .withConf(conf)
-              .withCompressionCodec(codec)
-              .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-              .withRowGroupSize((long) ROW_GROUP_BYTES)
-              .withEncryption(crypto);
-      for (String column : table.uniqueColumns()) {
-        builder.withDictionaryEncoding(column, false);
-      }
-      writer = builder.build();
+      writer = builder(table, out).withEncryption(crypto).build();
     } catch (IOException | RuntimeException e) {
       file.abort();
       throw e;

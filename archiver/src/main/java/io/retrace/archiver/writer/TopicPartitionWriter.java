@@ -6,22 +6,29 @@ import io.retrace.archiver.format.OutputPartition;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The open files of one Kafka topic partition, one per output partition, as an explicit state
- * machine: {@code IDLE → WRITING → COMMITTING → IDLE}, or {@code → ABORTED} when a file fails.
+ * One generation of open files of a Kafka topic partition, one file per output partition, as an
+ * explicit state machine: {@code IDLE → WRITING → COMMITTING → IDLE}, or {@code → ABORTED} when a
+ * file fails or the files are dropped.
  *
  * <p>All files of a topic partition rotate together. That is what makes one committed offset
  * describe the archive exactly: every record before it is in a published file, none after it is. A
  * file is named by the offset of its first record, so after a crash the records from the committed
  * offset on are written again into files of the same names, replacing whatever the crashed run had
  * published (see docs/archive.md).
+ *
+ * <p>Two threads share it. The consumer thread decides: it counts what rotation looks at and hands
+ * records, publication and dropping to the partition's {@link EncodingLanes.Lane}. The lane does
+ * the Parquet work in that order ({@link #encode}, and the tasks behind {@link #publish} and {@link
+ * #abort}), and reports memory, failure and the published paths back.
  */
 final class TopicPartitionWriter<V extends SpecificRecord> {
   enum State {
@@ -31,23 +38,27 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
     WRITING,
     /** Files are being published; the offset is committed once all are. */
     COMMITTING,
-    /** A file failed; its files were dropped and nothing was committed. Terminal. */
+    /** A file failed, or the files were dropped; nothing was committed. Terminal. */
     ABORTED
   }
 
   /** An open file and what rotation looks at. */
   static final class OpenFile implements RotationPolicy.OpenFileStats {
     final String path;
-    final RecordWriter writer;
     final Instant firstRecordTime;
     final long openedNanos;
+    // Counted by the consumer thread when a record is handed over.
     long records;
     long bytes;
-    long memory;
+    // Used by the lane only.
+    private RecordWriter writer;
+    private long encoded;
 
-    OpenFile(String path, RecordWriter writer, Instant firstRecordTime, long openedNanos) {
+    /** Parquet's buffers, as last sampled by the lane. */
+    volatile long memory;
+
+    OpenFile(String path, Instant firstRecordTime, long openedNanos) {
       this.path = path;
-      this.writer = writer;
       this.firstRecordTime = firstRecordTime;
       this.openedNanos = openedNanos;
     }
@@ -83,20 +94,36 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
   private final ArchiveTable<V> table;
   private final ParquetRecordWriterProvider provider;
   private final RotationPolicy policy;
+  private final EncodingLanes.Lane lane;
+  private final AtomicLong bufferedBytes;
+  // Consumer thread.
   private final Map<OutputPartition, OpenFile> files = new LinkedHashMap<>();
   private State state = State.IDLE;
   private long nextOffset = -1;
-  private long bufferedBytes;
+  // Lane: the files in the order it opened them.
+  private final List<OpenFile> opened = new ArrayList<>();
+  private final List<String> published = new ArrayList<>();
+  private long publishNanos;
+  // Written by one thread, read by the other.
+  private volatile Throwable failure;
+  private volatile boolean dropped;
 
+  /**
+   * @param bufferedBytes the archiver-wide sum of Parquet buffers, kept up to date by the lane
+   */
   TopicPartitionWriter(
       TopicPartition partition,
       ArchiveTable<V> table,
       ParquetRecordWriterProvider provider,
-      RotationPolicy policy) {
+      RotationPolicy policy,
+      EncodingLanes.Lane lane,
+      AtomicLong bufferedBytes) {
     this.partition = partition;
     this.table = table;
     this.provider = provider;
     this.policy = policy;
+    this.lane = lane;
+    this.bufferedBytes = bufferedBytes;
   }
 
   State state() {
@@ -117,67 +144,76 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
   }
 
   /** Memory held by the open files, as last sampled. */
-  long bufferedBytes() {
-    return bufferedBytes;
-  }
-
-  /** The open file holding the most memory, or null. */
-  OpenFile largest() {
-    OpenFile best = null;
+  long memory() {
+    long sum = 0;
     for (OpenFile f : files.values()) {
-      if (best == null || f.memory > best.memory) {
-        best = f;
-      }
+      sum += f.memory;
     }
-    return best;
+    return sum;
   }
 
-  Collection<OpenFile> open() {
-    return files.values();
+  /** The memory of the open file holding the most, or -1 without files. */
+  long largestFile() {
+    long largest = -1;
+    for (OpenFile f : files.values()) {
+      largest = Math.max(largest, f.memory);
+    }
+    return largest;
   }
 
-  /** Whether {@code value} would need a file that does not exist yet. */
-  boolean needsNewFile(Object value) {
-    return !files.containsKey(table.partitionOf(table.type().cast(value)));
+  /** What made a file fail, or null. */
+  Throwable failure() {
+    return failure;
   }
 
-  /** Whether the file {@code value} goes to must be closed before it is written (time span). */
-  boolean mustRotateBefore(Object value) {
-    V v = table.type().cast(value);
-    OpenFile f = files.get(table.partitionOf(v));
-    return f != null && policy.rotateBefore(f, table.recordTime(v));
+  /** The paths published, once the publication reported back. */
+  List<String> published() {
+    return published;
+  }
+
+  /** How long the lane took to publish. */
+  long publishNanos() {
+    return publishNanos;
+  }
+
+  /** Whether a record for {@code out} would need a file that does not exist yet. */
+  boolean needsNewFile(OutputPartition out) {
+    return !files.containsKey(out);
   }
 
   /**
-   * Writes one record; returns whether its file is now full and the partition should rotate.
+   * Whether the file for {@code out} must be closed before a record at {@code time} (time span).
+   */
+  boolean mustRotateBefore(OutputPartition out, Instant time) {
+    OpenFile f = files.get(out);
+    return f != null && policy.rotateBefore(f, time);
+  }
+
+  /**
+   * Hands one record to the lane; returns whether its file is now full and the partition should
+   * rotate.
    *
    * @param value the deserialized record, or null for a tombstone (skipped, offset advances)
+   * @param out its output partition; null with a null value
    */
-  boolean write(long offset, Object value, int bytes, long nowNanos) throws IOException {
+  boolean write(long offset, V value, OutputPartition out, Instant time, int bytes, long nowNanos)
+      throws InterruptedException {
     require(state == State.IDLE || state == State.WRITING, "write");
+    nextOffset = offset + 1;
     if (value == null) {
-      nextOffset = offset + 1;
       return false;
     }
-    V v = table.type().cast(value);
-    OutputPartition out = table.partitionOf(v);
     OpenFile f = files.get(out);
     if (f == null) {
       String path =
           out.directory() + "/" + FileNames.of(partition.topic(), partition.partition(), offset);
-      f = new OpenFile(path, provider.open(table, path), table.recordTime(v), nowNanos);
+      f = new OpenFile(path, time, nowNanos);
       files.put(out, f);
       state = State.WRITING;
     }
-    f.writer.write(table.toRow(v));
     f.records++;
     f.bytes += bytes;
-    if (f.records % MEMORY_SAMPLE_RECORDS == 1) {
-      long memory = f.writer.bufferedBytes();
-      bufferedBytes += memory - f.memory;
-      f.memory = memory;
-    }
-    nextOffset = offset + 1;
+    lane.encode(this, f, value, bytes);
     return policy.rotateAfter(f);
   }
 
@@ -192,43 +228,102 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
   }
 
   /**
-   * Publishes every open file; afterwards the caller commits {@link #nextOffset} and calls {@link
-   * #committed}. On failure the remaining files are aborted and the state is {@code ABORTED}.
-   *
-   * @return the paths published
+   * Has the lane publish every open file after the records handed over before, then hand this
+   * writer to {@code done}: with {@link #failure} set when a file failed, in which case the files
+   * not yet published were aborted. Afterwards the caller commits {@link #nextOffset} and calls
+   * {@link #committed}.
    */
-  List<String> publish() throws IOException {
+  void publish(Consumer<TopicPartitionWriter<?>> done) {
     require(state == State.WRITING, "publish");
     state = State.COMMITTING;
-    List<String> published = new ArrayList<>(files.size());
-    for (OpenFile f : files.values()) {
-      try {
-        f.writer.commit();
-        published.add(f.path);
-      } catch (IOException | RuntimeException e) {
-        abort();
-        throw e;
-      }
-    }
-    return published;
+    lane.then(
+        () -> {
+          try {
+            publishFiles();
+          } catch (RuntimeException | Error e) {
+            // Not expected (publishFiles sorts its failures); still, never report a success.
+            failure = e;
+          } finally {
+            done.accept(this);
+          }
+        });
   }
 
-  /** The offset after the published files is committed; the partition starts over. */
+  /** The offset after the published files is committed; this generation is over. */
   void committed() {
     require(state == State.COMMITTING, "committed");
     files.clear();
-    bufferedBytes = 0;
     state = State.IDLE;
   }
 
-  /** Drops every open file without publishing; nothing is committed. */
-  void abort() {
-    for (OpenFile f : files.values()) {
-      f.writer.abort();
-    }
+  /**
+   * Drops every open file without publishing and waits until the lane has: nothing of this
+   * generation becomes visible afterwards, and nothing is committed.
+   */
+  void abort() throws InterruptedException {
+    dropped = true;
     files.clear();
-    bufferedBytes = 0;
     state = State.ABORTED;
+    lane.thenWait(this::abortFiles);
+  }
+
+  /** On the lane: writes rows to one file, in order, and samples the file's memory. */
+  void encode(OpenFile f, List<Object> values) {
+    if (dropped || failure != null) {
+      return;
+    }
+    try {
+      if (f.writer == null) {
+        f.writer = provider.open(table, f.path);
+        opened.add(f);
+      }
+      for (Object value : values) {
+        f.writer.write(table.toRow(table.type().cast(value)));
+        if (++f.encoded % MEMORY_SAMPLE_RECORDS == 1) {
+          long memory = f.writer.bufferedBytes();
+          bufferedBytes.addAndGet(memory - f.memory);
+          f.memory = memory;
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      failure = e;
+      abortFiles();
+    }
+  }
+
+  private void publishFiles() {
+    long started = System.nanoTime();
+    if (dropped || failure != null) {
+      abortFiles();
+      return;
+    }
+    while (!opened.isEmpty()) {
+      OpenFile f = opened.get(0);
+      try {
+        f.writer.commit();
+      } catch (IOException | RuntimeException | Error e) {
+        failure = e;
+        abortFiles();
+        return;
+      }
+      published.add(f.path);
+      release(f);
+      opened.remove(0);
+    }
+    publishNanos = System.nanoTime() - started;
+  }
+
+  private void abortFiles() {
+    for (OpenFile f : opened) {
+      f.writer.abort();
+      release(f);
+    }
+    opened.clear();
+  }
+
+  private void release(OpenFile f) {
+    bufferedBytes.addAndGet(-f.memory);
+    f.memory = 0;
   }
 
   private void require(boolean ok, String action) {

@@ -127,7 +127,8 @@ class ColumnEncryptionIT {
     ColumnEncryption encryption =
         new ColumnEncryption(settings(dir.resolve("unused"), true), new Configuration());
     ParquetRecordWriterProvider provider =
-        new ParquetRecordWriterProvider(null, new Configuration(), CompressionCodecName.ZSTD, null);
+        new ParquetRecordWriterProvider(
+            null, new Configuration(), CompressionCodecName.ZSTD, 3, null);
     List<String> columns =
         encryption.sensitiveColumns(provider.parquetSchema(ArchiveTables.EVENTS));
     assertThat(columns)
@@ -168,6 +169,7 @@ class ColumnEncryptionIT {
             conf,
             // Uncompressed, so that any plaintext would show in the bytes.
             CompressionCodecName.UNCOMPRESSED,
+            3,
             settings == null ? null : new ColumnEncryption(settings, conf));
     RecordWriter writer = provider.open(ArchiveTables.EVENTS, name);
     for (RecordedEvent e : events) {
