@@ -3,10 +3,12 @@ package io.retrace.ingest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.retrace.ingest.internal.CatalogProcessor;
 import io.retrace.ingest.internal.IngestMetrics;
+import io.retrace.ingest.internal.ObjectCacheStore;
 import io.retrace.ingest.internal.RawEventProcessor;
 import io.retrace.ingest.internal.Routed;
+import io.retrace.ingest.internal.SessionEventDeserializer;
 import io.retrace.ingest.internal.SessionStageProcessor;
-import io.retrace.ingest.internal.Sessionizer;
+import io.retrace.ingest.internal.SessionWindowProcessor;
 import io.retrace.ingest.internal.StateSerdes;
 import io.retrace.ingest.internal.TraceLinkProcessor;
 import io.retrace.schemas.event.RecordedEvent;
@@ -17,23 +19,19 @@ import io.retrace.schemas.serde.AvroSerde;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.SessionWindows;
-import org.apache.kafka.streams.state.SessionStore;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ingest topology, separate from any running app so that tests drive it with
@@ -49,6 +47,15 @@ import org.apache.kafka.streams.state.Stores;
  * </ol>
  */
 public final class IngestTopology {
+  /** Values each processor store keeps as objects per task (agents, recordings, sessions). */
+  static final int CACHED_KEYS = 10_000;
+
+  /**
+   * Trace groups kept as objects per task: a group holds up to {@link
+   * io.retrace.ingest.internal.TraceLinker#MAX_SESSIONS_PER_TRACE} summaries.
+   */
+  static final int CACHED_TRACES = 1_000;
+
   private IngestTopology() {}
 
   /**
@@ -73,43 +80,32 @@ public final class IngestTopology {
     Serde<String> strings = Serdes.String();
 
     StreamsBuilder builder = new StreamsBuilder();
-    // Cached stores write their changelog once per key per commit, not once per event.
+    // The processors' own stores keep objects between commits: a hot key (an agent, a recording,
+    // a session) costs a map lookup per event and one changelog write per commit.
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RawEventProcessor.AGENTS_STORE),
-                strings,
-                StateSerdes.agentPosition())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            SessionWindowProcessor.STORE, strings, StateSerdes.sessionWindows(), CACHED_KEYS));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(RawEventProcessor.PENDING_STORE),
-                strings,
-                StateSerdes.recordingInfo())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            RawEventProcessor.AGENTS_STORE, strings, StateSerdes.agentPosition(), CACHED_KEYS));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SessionStageProcessor.SEEN_STORE),
-                strings,
-                Serdes.Long())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            RawEventProcessor.PENDING_STORE, strings, StateSerdes.recordingInfo(), CACHED_KEYS));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SessionStageProcessor.PENDING_STORE),
-                strings,
-                StateSerdes.recordingInfo())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            SessionStageProcessor.SEEN_STORE, strings, Serdes.Long(), CACHED_KEYS));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TraceLinkProcessor.TRACES_STORE),
-                strings,
-                StateSerdes.summaries())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            SessionStageProcessor.PENDING_STORE,
+            strings,
+            StateSerdes.recordingInfo(),
+            CACHED_KEYS));
     builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(CatalogProcessor.CATALOG_STORE),
-                strings,
-                StateSerdes.recordingInfo())
-            .withCachingEnabled());
+        ObjectCacheStore.builder(
+            TraceLinkProcessor.TRACES_STORE, strings, StateSerdes.summaries(), CACHED_TRACES));
+    builder.addStateStore(
+        ObjectCacheStore.builder(
+            CatalogProcessor.CATALOG_STORE, strings, StateSerdes.recordingInfo(), CACHED_KEYS));
 
     // 1. Raw records: decode, redact, validate; route events, dead letters, catalog deltas.
     Map<String, KStream<String, Routed>> raw =
@@ -134,8 +130,8 @@ public final class IngestTopology {
             .branch((k, v) -> v instanceof Routed.DeadLetter, Branched.as("dlq"))
             .defaultBranch(Branched.as("catalog"));
     raw.get("raw-events")
-        .mapValues(v -> ((Routed.Event) v).event(), Named.as("event"))
-        .to(topics.events(), Produced.with(strings, eventSerde).withName("to-events"));
+        .mapValues(v -> (Routed.Event) v, Named.as("event"))
+        .to(topics.events(), Produced.with(strings, eventValues(eventSerde)).withName("to-events"));
     raw.get("raw-dlq")
         .map(
             (k, v) -> {
@@ -149,23 +145,18 @@ public final class IngestTopology {
     Duration remember = config.sessionGap().plus(config.sessionGrace()).multipliedBy(2);
     Map<String, KStream<String, Routed>> sessions =
         builder.stream(
-                topics.events(), Consumed.with(strings, eventSerde).withName("session-events"))
-            .groupByKey(Grouped.with("by-session", strings, eventSerde))
-            .windowedBy(
-                SessionWindows.ofInactivityGapAndGrace(config.sessionGap(), config.sessionGrace()))
-            .aggregate(
-                () -> null,
-                (key, event, summary) -> Sessionizer.add(summary, event),
-                (key, a, b) -> Sessionizer.merge(a, b),
+                topics.events(),
+                Consumed.with(
+                        strings,
+                        Serdes.serdeFrom(
+                            eventSerde.serializer(),
+                            new SessionEventDeserializer(registry, eventSerde.deserializer())))
+                    .withName("session-events"))
+            .process(
+                () ->
+                    new SessionWindowProcessor(config.sessionGap(), config.sessionGrace(), metrics),
                 Named.as("sessionize"),
-                Materialized.<String, SessionSummary, SessionStore<Bytes, byte[]>>as(
-                        "session-summaries")
-                    .withKeySerde(strings)
-                    .withValueSerde(StateSerdes.summary()))
-            .toStream(Named.as("session-updates"))
-            .filter((windowed, summary) -> summary != null, Named.as("drop-merged-windows"))
-            .map(
-                (windowed, summary) -> KeyValue.pair(windowed.key(), summary), Named.as("unwindow"))
+                SessionWindowProcessor.STORE)
             .process(
                 () -> new SessionStageProcessor(remember),
                 Named.as("session-stage"),
@@ -216,5 +207,14 @@ public final class IngestTopology {
         .to(topics.recordings(), Produced.with(strings, infoSerde).withName("to-recordings"));
 
     return builder.build();
+  }
+
+  /** Writes an event's bytes as they came when they can be kept, else encodes it. */
+  private static Serde<Routed.Event> eventValues(Serde<RecordedEvent> eventSerde) {
+    Serializer<RecordedEvent> serializer = eventSerde.serializer();
+    Deserializer<RecordedEvent> deserializer = eventSerde.deserializer();
+    return Serdes.serdeFrom(
+        (topic, e) -> e.encoded() != null ? e.encoded() : serializer.serialize(topic, e.event()),
+        (topic, bytes) -> new Routed.Event(deserializer.deserialize(topic, bytes), bytes));
   }
 }

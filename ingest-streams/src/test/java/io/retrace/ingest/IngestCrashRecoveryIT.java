@@ -54,7 +54,7 @@ class IngestCrashRecoveryIT {
 
     Process first = startChild(stack, prefix, stateDir, dir.resolve("first.log"));
     CompletableFuture<Set<String>> produced =
-        CompletableFuture.supplyAsync(() -> produce(stack, raws));
+        CompletableFuture.supplyAsync(() -> produce(stack, topics, raws));
     try {
       await()
           .atMost(Duration.ofSeconds(90))
@@ -108,8 +108,13 @@ class IngestCrashRecoveryIT {
     return topic;
   }
 
-  /** Produces {@link #EVENTS} events over a few seconds, half to each recording. */
-  private static Set<String> produce(TestStack stack, List<Topic<String, RecordedEvent>> raws) {
+  /**
+   * Produces {@link #EVENTS} events over a few seconds, half to each recording. The first 200 wait
+   * until the app has committed one: the rest then arrive while the app runs, however soon it
+   * starts and however fast it catches up, so the kill always lands mid-stream.
+   */
+  private static Set<String> produce(
+      TestStack stack, IngestTopics topics, List<Topic<String, RecordedEvent>> raws) {
     Map<String, EventBuilder> agents = new HashMap<>();
     List<String> ids = new ArrayList<>();
     try (KafkaProducer<String, RecordedEvent> producer = stack.producer(raws.get(0))) {
@@ -125,6 +130,11 @@ class IngestCrashRecoveryIT {
         if (i % 200 == 199) {
           producer.flush();
           Thread.sleep(100);
+        }
+        if (i == 199) {
+          await()
+              .atMost(Duration.ofSeconds(90))
+              .until(() -> !IngestIT.committedEvents(stack, topics).isEmpty());
         }
       }
     } catch (InterruptedException e) {

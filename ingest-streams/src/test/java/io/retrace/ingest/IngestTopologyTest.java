@@ -3,6 +3,7 @@ package io.retrace.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retrace.ingest.internal.EventValidator;
+import io.retrace.ingest.internal.SessionWindowProcessor;
 import io.retrace.schemas.event.HttpExchange;
 import io.retrace.schemas.event.MarkerType;
 import io.retrace.schemas.event.RecordedEvent;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -276,6 +278,23 @@ class IngestTopologyTest {
 
     assertThat(ingest.sessionUpdates()).isEmpty();
     assertThat(ingest.events()).hasSize(3);
+    assertThat(ingest.meters.counter("retrace.ingest.sessions.late").count()).isEqualTo(1);
+  }
+
+  @Test
+  void sessionsNoEventCanReachAnyMoreAreForgotten() {
+    IngestDriver ingest = ingest();
+    ingest.send(event("r1", "s1").httpServer("GET", "/a", 200));
+    // Stream time moves past 2 × gap + grace (2 min) after s1's last event.
+    ingest.send(event("r1", "s2").agent("a2").at(T0.plusSeconds(200)).httpServer("GET", "/b", 200));
+    KeyValueStore<String, Object> windows =
+        ingest.driver.getKeyValueStore(SessionWindowProcessor.STORE);
+    assertThat(windows.get("r1|s1")).isNotNull();
+
+    ingest.advanceWallClock(Duration.ofMinutes(1));
+
+    assertThat(windows.get("r1|s1")).isNull();
+    assertThat(windows.get("r1|s2")).isNotNull();
   }
 
   @Test

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.retrace.redaction.internal.ActionSpec;
 import io.retrace.redaction.internal.Hasher;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class ActionsTest {
@@ -32,6 +35,25 @@ class ActionsTest {
     assertThat(ActionSpec.hash().apply("john@example.com", HASHER)).isNotEqualTo(a);
     Hasher otherKey = new Hasher("another-key-0123456789".getBytes(StandardCharsets.UTF_8));
     assertThat(ActionSpec.hash().apply("jane@example.com", otherKey)).isNotEqualTo(a);
+  }
+
+  @Test
+  void hashTokensAreHmacSha256OfTheValueWithTheDeploymentKey() throws Exception {
+    // Tokens must stay the same across versions and between the agent and ingest: the standard
+    // HMAC, whatever the key length (keys longer than a SHA-256 block are hashed first).
+    for (int keyLength : new int[] {16, 32, 64, 65, 100}) {
+      byte[] key = new byte[keyLength];
+      for (int i = 0; i < keyLength; i++) {
+        key[i] = (byte) (31 * i + keyLength);
+      }
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      for (String value : new String[] {"", "jane@example.com", "ünïcødé ✓", "x".repeat(200)}) {
+        byte[] expected = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+        assertThat(new Hasher(key).token(value))
+            .isEqualTo("hmac:" + HexFormat.of().formatHex(expected, 0, 8));
+      }
+    }
   }
 
   @Test

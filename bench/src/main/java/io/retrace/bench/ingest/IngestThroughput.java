@@ -1,8 +1,11 @@
 package io.retrace.bench.ingest;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.retrace.ingest.IngestConfig;
 import io.retrace.ingest.IngestService;
 import io.retrace.ingest.IngestTopics;
+import io.retrace.ingest.internal.IngestMetrics;
+import io.retrace.ingest.internal.StreamsSettings;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.topic.Topic;
 import io.retrace.schemas.topic.TopicAdmin;
@@ -12,6 +15,7 @@ import io.retrace.stack.EmbeddedStack;
 import io.retrace.stack.StackConfig;
 import io.retrace.testkit.EventBuilder;
 import io.retrace.testkit.Events;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,16 +41,17 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * Throughput of the full ingest topology under exactly_once_v2 against a pass-through topology
- * (bytes in, bytes out, same guarantee) on the same in-JVM broker and the same pre-loaded raw
- * records, then the p99 latency raw topic → events (read_committed) at half the measured rate.
+ * (bytes in, bytes out, the same Kafka Streams settings) on the same in-JVM broker and the same
+ * pre-loaded raw records, with the process's CPU time per event of each; then the p99 latency raw
+ * topic → events (read_committed) at half the measured rate.
  *
- * <p>{@code bench/run --main io.retrace.bench.ingest.IngestThroughput [events]} (default 200000).
+ * <p>{@code bench/run --main io.retrace.bench.ingest.IngestThroughput [events]} (default 400000;
+ * rates are of the second half).
  */
 public final class IngestThroughput {
   private static final int PARTITIONS = 4;
@@ -53,7 +59,7 @@ public final class IngestThroughput {
   private IngestThroughput() {}
 
   public static void main(String[] args) throws Exception {
-    int events = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int events = args.length > 0 ? Integer.parseInt(args[0]) : 400_000;
     Path data = Files.createTempDirectory("ingest-bench");
     try (EmbeddedStack stack =
         EmbeddedStack.start(new StackConfig(data, "127.0.0.1", 0, 0), List.of())) {
@@ -62,15 +68,19 @@ public final class IngestThroughput {
       IngestTopics fullTopics = IngestTopics.prefixed("full");
       preload(stack, serde, List.of(passTopics.raw("bench"), fullTopics.raw("bench")), events);
 
-      double pass = passThrough(stack, passTopics, data, events);
-      double full = fullTopology(stack, serde, fullTopics, data, events);
+      Run pass = passThrough(stack, passTopics, data, events);
+      Run full = fullTopology(stack, serde, fullTopics, data, events);
       System.out.printf(
           Locale.ROOT,
-          "events=%d pass-through=%.0f ev/s full=%.0f ev/s ratio(full/pass)=%.2f%n",
+          "events=%d pass-through=%.0f ev/s (cpu %.1f us/ev) full=%.0f ev/s (cpu %.1f us/ev)"
+              + " ratio(full/pass)=%.2f cpu-ratio(pass/full)=%.2f%n",
           events,
-          pass,
-          full,
-          full / pass);
+          pass.rate(),
+          pass.cpuMicrosPerEvent(),
+          full.rate(),
+          full.cpuMicrosPerEvent(),
+          full.rate() / pass.rate(),
+          pass.cpuMicrosPerEvent() / full.cpuMicrosPerEvent());
     }
   }
 
@@ -102,43 +112,71 @@ public final class IngestThroughput {
     }
   }
 
-  private static double passThrough(EmbeddedStack stack, IngestTopics topics, Path data, int events)
+  /**
+   * Events/s over the second half of the pre-loaded events (from half of the input offsets
+   * committed to all of them: the first half warms up the JIT and the app, whose start and first
+   * compilations would otherwise be most of a short run), and the process's CPU time per event over
+   * the same span (every thread: app, clients, the in-JVM broker, GC, JIT), which other load on the
+   * machine disturbs less than the rate.
+   */
+  private record Run(double rate, double cpuMicrosPerEvent) {
+    /** Waits for the app's group to commit every input offset, measuring the second half. */
+    static Run measure(EmbeddedStack stack, String group, long events) throws Exception {
+      awaitCommitted(stack, group, events / 2);
+      long startNanos = System.nanoTime();
+      long startCpu = processCpuNanos();
+      awaitCommitted(stack, group, events);
+      long measured = events - events / 2;
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      return new Run(measured / seconds, (processCpuNanos() - startCpu) / 1e3 / measured);
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The ingest settings of an app named {@code app} on the {@code prefix} topics. */
+  private static Map<String, String> settings(
+      EmbeddedStack stack, Path data, String app, String prefix) {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", stack.bootstrapServers());
+    values.put("schema.registry.url", stack.registryUrl());
+    values.put("application.id", app);
+    values.put("state.dir", data.resolve(app).toString());
+    values.put("topics.prefix", prefix);
+    values.put("metrics.port", "-1");
+    values.put("hmac.key", "bench-key-0123456789abcdef0123456789");
+    return values;
+  }
+
+  /**
+   * Bytes in, bytes out, with the Kafka Streams settings the ingest app runs with (exactly_once_v2,
+   * its commit interval and client settings), so that the ratio is the topology's cost alone.
+   */
+  private static Run passThrough(EmbeddedStack stack, IngestTopics topics, Path data, int events)
       throws Exception {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topics.source(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to(topics.events(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    props.put(StreamsConfig.STATE_DIR_CONFIG, data.resolve("pass-state").toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    long start = System.nanoTime();
+    IngestConfig config = IngestConfig.of(settings(stack, data, "bench-pass", "pass"));
+    Properties props =
+        StreamsSettings.of(config, topics, new IngestMetrics(new SimpleMeterRegistry()));
     try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
       streams.start();
-      awaitCommitted(stack, "bench-pass", events);
-      return events / ((System.nanoTime() - start) / 1e9);
+      return Run.measure(stack, "bench-pass", events);
     }
   }
 
-  private static double fullTopology(
+  private static Run fullTopology(
       EmbeddedStack stack, Map<String, Object> serde, IngestTopics topics, Path data, int events)
       throws Exception {
-    Map<String, String> values = new HashMap<>();
-    values.put("bootstrap.servers", stack.bootstrapServers());
-    values.put("schema.registry.url", stack.registryUrl());
-    values.put("application.id", "bench-full");
-    values.put("state.dir", data.resolve("full-state").toString());
-    values.put("topics.prefix", "full");
-    values.put("metrics.port", "-1");
-    values.put("hmac.key", "bench-key-0123456789abcdef0123456789");
-    long start = System.nanoTime();
-    try (IngestService service = IngestService.start(IngestConfig.of(values))) {
-      awaitCommitted(stack, "bench-full", events);
-      double rate = events / ((System.nanoTime() - start) / 1e9);
-      latency(stack, serde, topics, service, rate / 2);
-      return rate;
+    IngestConfig config = IngestConfig.of(settings(stack, data, "bench-full", "full"));
+    try (IngestService service = IngestService.start(config)) {
+      Run run = Run.measure(stack, "bench-full", events);
+      latency(stack, serde, topics, service, run.rate() / 2);
+      return run;
     }
   }
 
@@ -189,8 +227,11 @@ public final class IngestThroughput {
       long begin = System.nanoTime();
       for (int i = 0; i < total; i++) {
         long due = begin + (long) (i * 1e9 / rate);
-        while (System.nanoTime() < due) {
-          Thread.onSpinWait();
+        // Sleeps rather than spins: a spinning sender would take one of the two cores from the
+        // app it measures. The sender falls behind only by timer slack, caught up in a burst.
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
         }
         String session = "l" + (i / 8);
         RecordedEvent e =

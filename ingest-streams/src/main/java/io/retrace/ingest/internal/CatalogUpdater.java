@@ -28,16 +28,25 @@ public final class CatalogUpdater {
     boolean stop =
         event.getPayload() instanceof Marker marker
             && marker.getType() == MarkerType.RECORDING_STOP;
-    return RecordingInfo.newBuilder()
-        .setRecordingId(event.getRecordingId())
-        .setStatus(stop ? RecordingStatus.ENDED : RecordingStatus.ACTIVE)
-        .setServices(List.of(event.getOrigin().getService()))
-        .setFirstEventMicros(event.getWallTimeMicros())
-        .setLastEventMicros(event.getWallTimeMicros())
-        .setEventCount(1)
-        .setSessionCount(0)
-        .setUpdatedMicros(event.getWallTimeMicros())
-        .build();
+    Instant time = event.getWallTimeMicros();
+    // Field by field rather than with a builder: this runs for every event.
+    return new RecordingInfo(
+        event.getRecordingId(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        stop ? RecordingStatus.ENDED : RecordingStatus.ACTIVE,
+        List.of(event.getOrigin().getService()),
+        time,
+        time,
+        1L,
+        0L,
+        null,
+        false,
+        time);
   }
 
   /** The delta of a session seen for the first time. */
@@ -52,15 +61,19 @@ public final class CatalogUpdater {
 
   /** Two deltas of one recording as one; {@code a} may be null. */
   public static RecordingInfo combine(RecordingInfo a, RecordingInfo b) {
-    if (a == null) {
-      return b;
+    return a == null ? b : addTo(RecordingInfo.newBuilder(a).build(), b);
+  }
+
+  /**
+   * {@link #combine} without the copy: adds {@code delta} to {@code into}, which the caller owns,
+   * and returns it.
+   */
+  public static RecordingInfo addTo(RecordingInfo into, RecordingInfo delta) {
+    addObservations(into, delta);
+    if (delta.getStatus() == RecordingStatus.ENDED) {
+      into.setStatus(RecordingStatus.ENDED);
     }
-    RecordingInfo combined = RecordingInfo.newBuilder(a).build();
-    addObservations(combined, b);
-    if (b.getStatus() == RecordingStatus.ENDED) {
-      combined.setStatus(RecordingStatus.ENDED);
-    }
-    return combined;
+    return into;
   }
 
   /**
@@ -145,7 +158,7 @@ public final class CatalogUpdater {
     into.setSessionCount(into.getSessionCount() + delta.getSessionCount());
     into.setFirstEventMicros(min(into.getFirstEventMicros(), delta.getFirstEventMicros()));
     into.setLastEventMicros(max(into.getLastEventMicros(), delta.getLastEventMicros()));
-    if (!delta.getServices().isEmpty()) {
+    if (!into.getServices().containsAll(delta.getServices())) {
       TreeSet<String> services = new TreeSet<>(into.getServices());
       services.addAll(delta.getServices());
       into.setServices(List.copyOf(services));

@@ -11,11 +11,13 @@ public final class IngestMetrics {
   private final MeterRegistry registry;
   private final Counter eventsIn;
   private final Counter eventsOut;
+  private final Counter lateEvents;
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.eventsIn = registry.counter("retrace.ingest.records.in");
     this.eventsOut = registry.counter("retrace.ingest.events.out");
+    this.lateEvents = registry.counter("retrace.ingest.sessions.late");
   }
 
   public MeterRegistry registry() {
@@ -30,6 +32,11 @@ public final class IngestMetrics {
   /** An event passed every check and went to {@code retrace.events}. */
   public void eventOut() {
     eventsOut.increment();
+  }
+
+  /** An event arrived after its session window had closed (later than gap + grace). */
+  public void lateEvent() {
+    lateEvents.increment();
   }
 
   /** A record went to the DLQ; {@code reason} is one of a fixed set of names. */

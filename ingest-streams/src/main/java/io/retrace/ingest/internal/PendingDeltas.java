@@ -35,7 +35,9 @@ final class PendingDeltas {
 
   void add(RecordingInfo delta) {
     String recordingId = delta.getRecordingId();
-    store.put(recordingId, CatalogUpdater.combine(store.get(recordingId), delta));
+    RecordingInfo pending = store.get(recordingId);
+    // The store's value is this processor's own: extended in place, not copied per event.
+    store.put(recordingId, pending == null ? delta : CatalogUpdater.addTo(pending, delta));
   }
 
   private void flush(ProcessorContext<String, Routed> context, long now) {

@@ -6,10 +6,13 @@ import io.retrace.ingest.internal.EventValidator.Violation;
 import io.retrace.ingest.internal.StateSerdes.AgentPosition;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.serde.WireFormatException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -40,6 +43,9 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
 
   private static final Logger log = LoggerFactory.getLogger(RawEventProcessor.class);
 
+  /** Writer schema ids remembered; there are a few per deployment, one per agent version. */
+  private static final int MAX_SCHEMA_IDS = 64;
+
   private final IngestTopics topics;
   private final Deserializer<RecordedEvent> deserializer;
   private final Serializer<RecordedEvent> serializer;
@@ -47,6 +53,9 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
   private final boolean keepUndecodable;
   private final Duration agentIdle;
   private final IngestMetrics metrics;
+
+  /** Per writer schema id of raw values: whether retrace.events is written with the same. */
+  private final Map<Integer, Boolean> sameSchema = new HashMap<>();
 
   private ProcessorContext<String, Routed> context;
   private KeyValueStore<String, AgentPosition> agents;
@@ -135,10 +144,35 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
     String recordingId = sessioned.getRecordingId();
     pending.add(CatalogUpdater.delta(sessioned));
     metrics.eventOut();
+    byte[] encoded = sessioned == event ? unchangedValue(record.value(), sessioned) : null;
     context.forward(
         record
             .withKey(Sessionizer.key(recordingId, sessioned.getSessionId()))
-            .withValue((Routed) new Routed.Event(sessioned)));
+            .withValue((Routed) new Routed.Event(sessioned, encoded)));
+  }
+
+  /**
+   * The raw value itself when it was written with the schema that {@code retrace.events} is written
+   * with: the event passed unchanged, so encoding it again would give the same record. Whether a
+   * writer schema id is that one is learned once, by encoding the first event that has it.
+   */
+  private byte[] unchangedValue(byte[] raw, RecordedEvent event) {
+    int id = schemaId(raw);
+    Boolean same = sameSchema.get(id);
+    if (same != null) {
+      return same ? raw : null;
+    }
+    byte[] encoded = serializer.serialize(topics.events(), event);
+    if (sameSchema.size() >= MAX_SCHEMA_IDS) {
+      sameSchema.clear();
+    }
+    sameSchema.put(id, schemaId(encoded) == id);
+    return encoded;
+  }
+
+  /** The registry id in a value of the Confluent wire format (magic byte, 4-byte id). */
+  private static int schemaId(byte[] value) {
+    return ByteBuffer.wrap(value, 1, 4).getInt();
   }
 
   private Violation checkSequence(String topic, RecordedEvent event) {

@@ -9,8 +9,11 @@ import io.retrace.schemas.event.SessionSummary;
  * topology routes by type. Never serialized: it only passes between nodes of one sub-topology.
  */
 public sealed interface Routed {
-  /** A valid, redacted event for {@code retrace.events}, keyed {@code recordingId|sessionId}. */
-  record Event(RecordedEvent event) implements Routed {}
+  /**
+   * A valid, redacted event for {@code retrace.events}, keyed {@code recordingId|sessionId}; {@code
+   * encoded} is its value there when the raw record's bytes already are that, else null.
+   */
+  record Event(RecordedEvent event, byte[] encoded) implements Routed {}
 
   /** A record for {@code retrace.dlq}; the reason is in the record's headers. */
   record DeadLetter(byte[] key, byte[] value) implements Routed {}

@@ -46,10 +46,8 @@ public final class SessionStageProcessor
   @Override
   public void process(Record<String, SessionSummary> record) {
     long now = context.currentSystemTimeMs();
-    SessionSummary summary =
-        SessionSummary.newBuilder(record.value())
-            .setUpdatedMicros(Instant.ofEpochMilli(now))
-            .build();
+    SessionSummary summary = Sessionizer.copy(record.value());
+    summary.setUpdatedMicros(Instant.ofEpochMilli(now));
     if (seen.get(record.key()) == null) {
       pending.add(
           CatalogUpdater.sessionStarted(summary.getRecordingId(), summary.getStartMicros()));

@@ -191,27 +191,53 @@ public final class Sessionizer {
     return query < 0 ? url : url.substring(0, query);
   }
 
+  // Summaries are built and copied field by field: Avro's builders deep-copy every field and fill
+  // defaults by copying them from the schema, which cost more than the rest of add() together.
   private static SessionSummary start(RecordedEvent event) {
-    return SessionSummary.newBuilder()
-        .setRecordingId(event.getRecordingId())
-        .setSessionId(sessionIdOf(event))
-        .setService(event.getOrigin().getService())
-        .setBackground(isBackground(event))
-        .setStartMicros(event.getWallTimeMicros())
-        .setEndMicros(event.getWallTimeMicros())
-        .setEventCount(1)
-        .setStatus(SessionStatus.OK)
-        .setFirstSequence(event.getSequence())
-        .setLastSequence(event.getSequence())
-        .setGaps(0)
-        .setTraceId(event.getCorrelation().getTraceId())
-        .setLinkedSessions(List.of())
-        .setUpdatedMicros(Instant.EPOCH)
-        .build();
+    Instant time = event.getWallTimeMicros();
+    return new SessionSummary(
+        event.getRecordingId(),
+        sessionIdOf(event),
+        event.getOrigin().getService(),
+        isBackground(event),
+        null,
+        time,
+        time,
+        1L,
+        SessionStatus.OK,
+        null,
+        null,
+        event.getSequence(),
+        event.getSequence(),
+        0L,
+        event.getCorrelation().getTraceId(),
+        List.of(),
+        Instant.EPOCH);
   }
 
-  private static SessionSummary copy(SessionSummary summary) {
-    return SessionSummary.newBuilder(summary).build();
+  /**
+   * A copy whose fields can be set without touching {@code summary}; the values themselves are
+   * shared, which is safe because summaries are changed only by replacing fields.
+   */
+  static SessionSummary copy(SessionSummary s) {
+    return new SessionSummary(
+        s.getRecordingId(),
+        s.getSessionId(),
+        s.getService(),
+        s.getBackground(),
+        s.getEntryPoint(),
+        s.getStartMicros(),
+        s.getEndMicros(),
+        s.getEventCount(),
+        s.getStatus(),
+        s.getHttpStatus(),
+        s.getError(),
+        s.getFirstSequence(),
+        s.getLastSequence(),
+        s.getGaps(),
+        s.getTraceId(),
+        s.getLinkedSessions(),
+        s.getUpdatedMicros());
   }
 
   private static Instant max(Instant a, Instant b) {

@@ -69,6 +69,51 @@ public final class StateSerdes {
         });
   }
 
+  /**
+   * A key's session windows: a count, then each window's start, end and length-prefixed summary.
+   */
+  public static Serde<SessionWindows> sessionWindows() {
+    BinaryMessageEncoder<SessionSummary> encoder = SessionSummary.getEncoder();
+    BinaryMessageDecoder<SessionSummary> decoder = SessionSummary.getDecoder();
+    return Serdes.serdeFrom(
+        (topic, sessions) -> {
+          if (sessions == null) {
+            return null;
+          }
+          List<ByteBuffer> parts = new ArrayList<>(sessions.windows.size());
+          int size = 4;
+          for (SessionWindows.Window w : sessions.windows) {
+            ByteBuffer part = encode(encoder, w.summary);
+            parts.add(part);
+            size += 8 + 8 + 4 + part.remaining();
+          }
+          ByteBuffer out = ByteBuffer.allocate(size).putInt(parts.size());
+          for (int i = 0; i < parts.size(); i++) {
+            SessionWindows.Window w = sessions.windows.get(i);
+            out.putLong(w.start).putLong(w.end).putInt(parts.get(i).remaining()).put(parts.get(i));
+          }
+          return out.array();
+        },
+        (topic, bytes) -> {
+          if (bytes == null) {
+            return null;
+          }
+          ByteBuffer in = ByteBuffer.wrap(bytes);
+          int count = in.getInt();
+          List<SessionWindows.Window> windows = new ArrayList<>(count);
+          for (int i = 0; i < count; i++) {
+            long start = in.getLong();
+            long end = in.getLong();
+            int length = in.getInt();
+            ByteBuffer part = in.slice();
+            part.limit(length);
+            windows.add(new SessionWindows.Window(start, end, decode(decoder, part)));
+            in.position(in.position() + length);
+          }
+          return new SessionWindows(windows);
+        });
+  }
+
   /** Per-agent sequence state: the last sequence accepted and when the agent was last seen. */
   public record AgentPosition(long lastSequence, long lastSeenMillis) {}
 

@@ -4,6 +4,7 @@ import io.retrace.ingest.IngestConfig;
 import io.retrace.ingest.IngestTopics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams settings of the app, from its {@link IngestConfig}. */
@@ -13,6 +14,9 @@ public final class StreamsSettings {
    * new recording topic must be picked up within about 2 s.
    */
   static final int METADATA_MAX_AGE_MS = 1000;
+
+  /** Producer batch size per partition (the default is 16 KB, about 50 events). */
+  static final int PRODUCER_BATCH_BYTES = 256 * 1024;
 
   private StreamsSettings() {}
 
@@ -30,6 +34,12 @@ public final class StreamsSettings {
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         METADATA_MAX_AGE_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // Tasks never wait for one input to catch up with another: the inputs of one task (the
+    // partitions of several recordings; the catalog's own topic and its deltas) are independent.
+    // With the default (0) Kafka Streams 4.4 also formats a log message for every check.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    // Fewer, larger produce requests: most of the broker's work per record is per request.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_BYTES);
     props.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
         (int) config.consumerSessionTimeout().toMillis());

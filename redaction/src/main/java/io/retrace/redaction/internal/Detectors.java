@@ -5,11 +5,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Finds sensitive values in free text. One pass over the characters sets cheap flags (an {@code @},
- * a {@code ://}, enough digits, the words "bearer", "pass", "aws" ...); a detector runs only when
- * its flag is set, so ordinary text costs one loop. Numeric detectors (cards, SSNs, phones) share
- * one hand-written scan over digit runs; the others use precompiled regexes or small hand-written
- * scanners, and every candidate is validated (Luhn, mod-97, SSN area rules).
+ * Finds sensitive values in free text. One pass over the characters, driven by a table of the few
+ * characters worth a look, sets cheap flags (an {@code @}, a {@code ://}, the words "bearer",
+ * "pass", "aws" ...) and parses every number where it meets it, as a card, SSN or phone candidate;
+ * a text detector runs only when its flag is set, so ordinary text costs that one loop. The text
+ * detectors use precompiled regexes or small hand-written scanners, and every candidate is
+ * validated (Luhn, mod-97, SSN area rules).
  */
 public final class Detectors {
   private static final Pattern CONN_PASSWORD =
@@ -126,7 +127,13 @@ public final class Detectors {
     if (n < 3) {
       return;
     }
-    int digits = 0;
+    boolean numeric =
+        on(enabled, DetectorKind.CARD)
+            || on(enabled, DetectorKind.SSN)
+            || on(enabled, DetectorKind.PHONE);
+    // Numbers are parsed where the pass meets them; scratch for their digits and groups.
+    char[] digitBuf = null;
+    int[] groups = null;
     boolean at = false;
     boolean scheme = false;
     boolean eyj = false;
@@ -136,58 +143,71 @@ public final class Detectors {
     boolean pass = false;
     boolean awsWord = false;
     boolean ibanStart = false;
-    for (int i = 0; i < n; i++) {
+    int i = 0;
+    while ((i = nextMarked(text, i, n)) < n) {
       char c = text.charAt(i);
-      if (c >= '0' && c <= '9') {
-        digits++;
+      int k = CLASS[c];
+      if (k == DIGIT && (i + 1 == n || endsNumber(text.charAt(i + 1)))) {
+        // A digit alone (hex, ids, counts) starts no number worth parsing, nor an IBAN.
+        i++;
         continue;
       }
-      // Each word check first compares the next character, so common letters cost one compare.
-      char next = i + 1 < n ? (char) (text.charAt(i + 1) | 0x20) : 0;
-      switch (c) {
-        case '@':
-          at = true;
-          break;
-        case ':':
-          scheme |= next == '/' && i + 2 < n && text.charAt(i + 2) == '/';
-          break;
-        case 'e':
-          eyj |= i + 2 < n && text.charAt(i + 1) == 'y' && text.charAt(i + 2) == 'J';
-          break;
-        case '-':
-          pem |= next == '-' && text.startsWith("-----BEGIN", i);
-          break;
-        case 'b':
-        case 'B':
-          bearer |= next == 'e' && text.regionMatches(true, i, "bearer", 0, 6);
-          break;
-        case 'p':
-        case 'P':
-          pass |=
-              (next == 'a' && text.regionMatches(true, i, "pass", 0, 4))
-                  || (next == 'w' && text.regionMatches(true, i, "pwd", 0, 3));
-          break;
-        case 's':
-        case 'S':
-          awsWord |= next == 'e' && text.regionMatches(true, i, "secret", 0, 6);
-          break;
-        case 'a':
-          awsWord |= next == 'w' && text.regionMatches(true, i, "aws", 0, 3);
-          break;
-        default:
-          break;
+      if (k == RUN_OPEN && !(i + 1 < n && isDigit(text.charAt(i + 1)))) {
+        i++;
+        continue;
       }
-      if (c >= 'A' && c <= 'Z') {
-        if (c == 'A') {
-          awsPrefix |= i + 3 < n && isAwsPrefix(text, i);
-          awsWord |= next == 'w' && text.regionMatches(true, i, "aws", 0, 3);
-        }
+      if (k != MARK) {
+        // An IBAN starts with two capitals and two digits: look back from its first digit.
         ibanStart |=
-            i + 3 < n
-                && isUpper(text.charAt(i + 1))
-                && isDigit(text.charAt(i + 2))
-                && isDigit(text.charAt(i + 3));
+            k == DIGIT
+                && i >= 2
+                && i + 1 < n
+                && isUpper(text.charAt(i - 1))
+                && isUpper(text.charAt(i - 2))
+                && isDigit(text.charAt(i + 1));
+        int end = i + 1;
+        while (k == DIGIT && end < n && isDigit(text.charAt(end))) {
+          end++;
+        }
+        // Fewer than 8 digits that no separator joins to more cannot be a card, SSN or phone.
+        if (numeric && (end - i >= 8 || k == RUN_OPEN || joinsDigits(text, end))) {
+          if (digitBuf == null) {
+            digitBuf = new char[24];
+            groups = new int[MAX_GROUPS];
+          }
+          end = digitRun(text, i, enabled, digitBuf, groups, out);
+        }
+        i = end;
+        continue;
       }
+      // The rarest character of each word is the one looked at, so common letters cost nothing.
+      switch (c) {
+        case '@' -> at = true;
+        case '/' ->
+            scheme |= i >= 1 && text.charAt(i - 1) == ':' && i + 1 < n && text.charAt(i + 1) == '/';
+        case 'J' -> eyj |= i >= 2 && text.charAt(i - 2) == 'e' && text.charAt(i - 1) == 'y';
+        // Each word is compared only when a neighbour already fits; these letters have no
+        // non-ASCII case variants, so the ASCII fold loses nothing regionMatches would find.
+        case 'b', 'B' -> {
+          bearer |= lowerAt(text, i + 1) == 'e' && asciiWordAt(text, i, "bearer");
+          pem |= c == 'B' && i >= 5 && text.startsWith("-----BEGIN", i - 5);
+        }
+        case 'w', 'W' -> {
+          // "password", "passwd" and "pwd" all have their 'w' after "pass" or "p".
+          int before = lowerAt(text, i - 1);
+          pass |=
+              (before == 'p' && lowerAt(text, i + 1) == 'd')
+                  || (lowerAt(text, i - 4) == 'p'
+                      && text.regionMatches(true, i - 4, "passw", 0, 5));
+          awsWord |= before == 'a' && text.regionMatches(true, i - 1, "aws", 0, 3);
+        }
+        case 'c', 'C' ->
+            awsWord |=
+                lowerAt(text, i - 1) == 'e' && text.regionMatches(true, i - 2, "secret", 0, 6);
+        case 'A' -> awsPrefix |= i + 3 < n && isAwsPrefix(text, i);
+        default -> {}
+      }
+      i++;
     }
     if (pem && on(enabled, DetectorKind.PRIVATE_KEY)) {
       privateKeys(text, out);
@@ -223,18 +243,89 @@ public final class Detectors {
     if (n >= 40 && on(enabled, DetectorKind.AWS_SECRET)) {
       awsSecrets(text, context, awsWord, out);
     }
-    if (digits >= 8
-        && (on(enabled, DetectorKind.CARD)
-            || on(enabled, DetectorKind.SSN)
-            || on(enabled, DetectorKind.PHONE))) {
-      digitRuns(text, enabled, out);
-    }
-    if (ibanStart && digits >= 4 && on(enabled, DetectorKind.IBAN)) {
+    if (ibanStart && on(enabled, DetectorKind.IBAN) && countDigits(text) >= 4) {
       ibans(text, out);
     }
     if (at && on(enabled, DetectorKind.EMAIL)) {
       emails(text, out);
     }
+  }
+
+  // What the first pass looks at: digits (and '+', '(' before one) start a number; the rest are
+  // the rarest characters of the words and shapes the detectors need. Everything else is NONE.
+  private static final byte NONE = 0;
+  private static final byte DIGIT = 1;
+  private static final byte RUN_OPEN = 2;
+  private static final byte MARK = 3;
+  private static final byte[] CLASS = new byte[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      CLASS[c] = DIGIT;
+    }
+    CLASS['+'] = RUN_OPEN;
+    CLASS['('] = RUN_OPEN;
+    for (char c : "@/JbBwWcCA".toCharArray()) {
+      CLASS[c] = MARK;
+    }
+  }
+
+  /** The first position from {@code i} whose character is not NONE, or {@code n}. */
+  private static int nextMarked(String text, int i, int n) {
+    for (; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < 128 && CLASS[c] != NONE) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  /** Neither a digit nor a separator: the number before it ends there. */
+  private static boolean endsNumber(char c) {
+    return !isDigit(c) && sepBit(c) == 0;
+  }
+
+  private static int countDigits(String text) {
+    int digits = 0;
+    for (int i = 0; i < text.length(); i++) {
+      digits += isDigit(text.charAt(i)) ? 1 : 0;
+    }
+    return digits;
+  }
+
+  /**
+   * Whether {@code text} has the lower-case ASCII {@code word} at {@code i} in any letter case; the
+   * same as {@code regionMatches(true, …)} for words without i, k or s (the only ASCII letters
+   * other characters fold to).
+   */
+  private static boolean asciiWordAt(String text, int i, String word) {
+    if (i < 0 || i + word.length() > text.length()) {
+      return false;
+    }
+    for (int j = 0; j < word.length(); j++) {
+      if ((text.charAt(i + j) | 0x20) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The character at {@code i} with ASCII letters in lower case, or 0 outside the text. */
+  private static int lowerAt(String text, int i) {
+    return i >= 0 && i < text.length() ? text.charAt(i) | 0x20 : 0;
+  }
+
+  /** Whether one or two separators at {@code j} join the digits before to a digit after. */
+  private static boolean joinsDigits(String text, int j) {
+    int n = text.length();
+    if (j >= n || sepBit(text.charAt(j)) == 0) {
+      return false;
+    }
+    if (j + 1 < n && isDigit(text.charAt(j + 1))) {
+      return true;
+    }
+    return j + 2 < n && sepBit(text.charAt(j + 1)) != 0 && isDigit(text.charAt(j + 2));
   }
 
   private static boolean on(ActionSpec[] enabled, DetectorKind k) {
@@ -339,9 +430,10 @@ public final class Detectors {
   // --- AWS secret access keys: 40 base64 characters with "aws"/"secret" as name or nearby.
 
   private static void awsSecrets(String text, String context, boolean awsWord, Spans out) {
-    if (context != null && mentionsAws(context)) {
+    if (context != null) {
+      // The name is looked at last: most values are not 40 secret-shaped characters.
       String t = text.strip();
-      if (t.length() == 40 && isSecretShaped(t, 0, 40)) {
+      if (t.length() == 40 && isSecretShaped(t, 0, 40) && mentionsAws(context)) {
         int s = text.indexOf(t);
         out.add(s, s + 40, DetectorKind.AWS_SECRET);
         return;
@@ -365,6 +457,11 @@ public final class Detectors {
 
   private static boolean mentionsAws(String s) {
     for (int i = 0; i + 3 <= s.length(); i++) {
+      char c = s.charAt(i);
+      int lower = c | 0x20;
+      if (c < 128 && lower != 'a' && lower != 's') {
+        continue; // no other ASCII character starts either word in any case
+      }
       if (s.regionMatches(true, i, "aws", 0, 3) || s.regionMatches(true, i, "secret", 0, 6)) {
         return true;
       }
@@ -396,81 +493,78 @@ public final class Detectors {
 
   private static final int MAX_GROUPS = 8;
 
-  private static void digitRuns(String text, ActionSpec[] enabled, Spans out) {
+  /**
+   * Parses the number starting at {@code i} (a digit, or {@code +}/{@code (} before one): digits
+   * joined by up to two separator characters. Adds it as a card, SSN or phone when it is one, and
+   * returns where the number ends.
+   */
+  private static int digitRun(
+      String text, int i, ActionSpec[] enabled, char[] digitBuf, int[] groups, Spans out) {
     int n = text.length();
-    int[] groups = new int[MAX_GROUPS];
-    char[] digitBuf = new char[24];
-    int i = 0;
-    while (i < n) {
-      char c = text.charAt(i);
-      boolean plus = c == '+' && i + 1 < n && isDigit(text.charAt(i + 1));
-      boolean paren = c == '(' && i + 1 < n && isDigit(text.charAt(i + 1));
-      if (!isDigit(c) && !plus && !paren) {
-        i++;
+    char c = text.charAt(i);
+    boolean plus = c == '+';
+    boolean paren = c == '(';
+    int start = i;
+    int j = plus || paren ? i + 1 : i;
+    int ngroups = 0;
+    int digits = 0;
+    int seps = 0; // bit set: 1 space, 2 dash, 4 dot, 8 paren
+    boolean overflow = false;
+    int groupLen = 0;
+    while (j < n) {
+      char d = text.charAt(j);
+      if (isDigit(d)) {
+        if (digits < digitBuf.length) {
+          digitBuf[digits] = d;
+        } else {
+          overflow = true;
+        }
+        digits++;
+        groupLen++;
+        j++;
         continue;
       }
-      int start = i;
-      int j = plus || paren ? i + 1 : i;
-      int ngroups = 0;
-      int digits = 0;
-      int seps = 0; // bit set: 1 space, 2 dash, 4 dot, 8 paren
-      boolean overflow = false;
-      int groupLen = 0;
-      while (j < n) {
-        char d = text.charAt(j);
-        if (isDigit(d)) {
-          if (digits < digitBuf.length) {
-            digitBuf[digits] = d;
-          } else {
-            overflow = true;
-          }
-          digits++;
-          groupLen++;
-          j++;
-          continue;
-        }
-        // Up to two separator characters, e.g. ") " in "(415) 555-2671", then a digit.
-        int k = j;
-        int sepBits = 0;
-        while (k < n && k - j < 2 && sepBit(text.charAt(k)) != 0) {
-          sepBits |= sepBit(text.charAt(k));
-          k++;
-        }
-        if (k > j && k < n && isDigit(text.charAt(k)) && ngroups < MAX_GROUPS - 1) {
-          groups[ngroups++] = groupLen;
-          groupLen = 0;
-          seps |= sepBits;
-          j = k;
-        } else {
-          break;
-        }
+      // Up to two separator characters, e.g. ") " in "(415) 555-2671", then a digit.
+      int k = j;
+      int sepBits = 0;
+      while (k < n && k - j < 2 && sepBit(text.charAt(k)) != 0) {
+        sepBits |= sepBit(text.charAt(k));
+        k++;
       }
-      groups[ngroups++] = groupLen;
-      int end = j;
-      if (!overflow && boundaryBefore(text, start) && boundaryAfter(text, end)) {
-        DetectorKind kind = classify(plus, paren, digitBuf, digits, groups, ngroups, seps, enabled);
-        if (kind != null) {
-          out.add(start, end, kind);
-        }
+      if (k > j && k < n && isDigit(text.charAt(k)) && ngroups < MAX_GROUPS - 1) {
+        groups[ngroups++] = groupLen;
+        groupLen = 0;
+        seps |= sepBits;
+        j = k;
+      } else {
+        break;
       }
-      i = Math.max(end, i + 1);
     }
+    groups[ngroups++] = groupLen;
+    int end = j;
+    // Every kind needs at least 8 digits: shorter numbers (dates, counts, ids) stop here.
+    if (digits >= 8 && !overflow && boundaryBefore(text, start) && boundaryAfter(text, end)) {
+      DetectorKind kind = classify(plus, paren, digitBuf, digits, groups, ngroups, seps, enabled);
+      if (kind != null) {
+        out.add(start, end, kind);
+      }
+    }
+    return Math.max(end, i + 1);
   }
 
   private static int sepBit(char c) {
-    switch (c) {
-      case ' ':
-        return 1;
-      case '-':
-        return 2;
-      case '.':
-        return 4;
-      case '(':
-      case ')':
-        return 8;
-      default:
-        return 0;
-    }
+    return c < 128 ? SEP_BITS[c] : 0;
+  }
+
+  // Separators inside a number, as bits: 1 space, 2 dash, 4 dot, 8 parenthesis.
+  private static final byte[] SEP_BITS = new byte[128];
+
+  static {
+    SEP_BITS[' '] = 1;
+    SEP_BITS['-'] = 2;
+    SEP_BITS['.'] = 4;
+    SEP_BITS['('] = 8;
+    SEP_BITS[')'] = 8;
   }
 
   /** Not glued to a word or to an id like {@code ORD-4111...} or {@code v1.2}. */
@@ -718,20 +812,16 @@ public final class Detectors {
         return false;
       }
     }
-    // "icon@2x.png" is a file name, not an address.
-    String tld = text.substring(from, to).toLowerCase(java.util.Locale.ROOT);
-    switch (tld) {
-      case "png":
-      case "jpg":
-      case "jpeg":
-      case "gif":
-      case "svg":
-      case "webp":
-      case "css":
-      case "js":
+    // "icon@2x.png" is a file name, not an address. The TLD is ASCII letters (checked above).
+    for (String file : FILE_EXTENSIONS) {
+      if (file.length() == to - from && text.regionMatches(true, from, file, 0, file.length())) {
         return false;
-      default:
-        return true;
+      }
     }
+    return true;
   }
+
+  private static final String[] FILE_EXTENSIONS = {
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js"
+  };
 }

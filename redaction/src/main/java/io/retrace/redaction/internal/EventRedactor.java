@@ -16,7 +16,10 @@ import io.retrace.schemas.event.ResultColumn;
 import io.retrace.schemas.event.ResultSetData;
 import io.retrace.schemas.event.ValueRead;
 import io.retrace.schemas.event.ValueSource;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -34,6 +37,11 @@ import java.util.Map;
  * the input instance itself is returned.
  */
 public final class EventRedactor {
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080808080808080L;
+  private static final long SPACES = 0x2020202020202020L;
+
   private final Hasher hasher;
   private final String stage;
   private final String policyHash;
@@ -70,8 +78,13 @@ public final class EventRedactor {
     if (notes.isEmpty()) {
       return event;
     }
-    List<RedactionNote> all = new ArrayList<>(event.getRedactions());
-    all.addAll(notes.list());
+    List<RedactionNote> all = notes.list();
+    if (!event.getRedactions().isEmpty()) {
+      // Notes from an earlier stage (the agent) first.
+      all = new ArrayList<>(event.getRedactions().size() + all.size());
+      all.addAll(event.getRedactions());
+      all.addAll(notes.list());
+    }
     return new RecordedEvent(
         event.getEventId(),
         event.getRecordingId(),
@@ -177,7 +190,10 @@ public final class EventRedactor {
         replacement = v == h.getValue() ? h : new Header(name, v);
       }
       if (replacement != h && out == null) {
-        out = new ArrayList<>(headers.subList(0, i));
+        out = new ArrayList<>(headers.size());
+        for (int j = 0; j < i; j++) {
+          out.add(headers.get(j));
+        }
       }
       if (out != null && replacement != null) {
         out.add(replacement);
@@ -197,11 +213,19 @@ public final class EventRedactor {
     if (b == null || b.getBytes() == null || !b.getBytes().hasRemaining()) {
       return b;
     }
-    ByteBuffer buf = b.getBytes().duplicate();
-    byte[] bytes = new byte[buf.remaining()];
-    buf.get(bytes);
+    ByteBuffer buf = b.getBytes();
+    byte[] bytes;
+    int offset;
+    if (buf.hasArray()) {
+      bytes = buf.array();
+      offset = buf.arrayOffset() + buf.position();
+    } else {
+      bytes = new byte[buf.remaining()];
+      buf.duplicate().get(bytes);
+      offset = 0;
+    }
     String contentType = b.getContentType() != null ? b.getContentType() : header(headers);
-    String text = utf8(bytes);
+    String text = utf8(bytes, offset, buf.remaining());
     BodyType type = text == null ? BodyType.BINARY : type(contentType, text);
     if (type == BodyType.BINARY || (scope.failClosed && type == BodyType.TEXT)) {
       if (contentType != null && scope.allowContentTypes.contains(mediaType(contentType))) {
@@ -298,18 +322,30 @@ public final class EventRedactor {
     return BodyType.BINARY;
   }
 
-  /** The text of {@code bytes}, or null when they are not UTF-8 or hold control bytes. */
-  private static String utf8(byte[] bytes) {
-    boolean ascii = true;
-    for (byte x : bytes) {
-      if (x < 0) {
-        ascii = false;
-      } else if (x < 0x20 && x != '\n' && x != '\r' && x != '\t') {
+  /**
+   * The text of {@code length} bytes at {@code offset}, or null when they are not UTF-8 or hold
+   * control bytes.
+   */
+  private static String utf8(byte[] bytes, int offset, int length) {
+    int end = offset + length;
+    long seen = 0;
+    int i = offset;
+    // Eight bytes at a time: a word without a byte below 0x20 needs no closer look.
+    for (; i + 8 <= end; i += 8) {
+      long word = (long) LONGS.get(bytes, i);
+      seen |= word;
+      if (((word - SPACES) & ~word & HIGH_BITS) != 0 && hasControl(bytes, i, i + 8)) {
         return null;
       }
     }
-    if (ascii) {
-      return new String(bytes, StandardCharsets.ISO_8859_1);
+    for (int j = i; j < end; j++) {
+      seen |= bytes[j];
+    }
+    if (hasControl(bytes, i, end)) {
+      return null;
+    }
+    if ((seen & HIGH_BITS) == 0) {
+      return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
     try {
       CharBuffer chars =
@@ -317,11 +353,22 @@ public final class EventRedactor {
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes));
+              .decode(ByteBuffer.wrap(bytes, offset, length));
       return chars.toString();
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  /** Whether a byte in {@code [from, to)} is a control character other than tab, CR, LF. */
+  private static boolean hasControl(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte x = bytes[i];
+      if (x >= 0 && x < 0x20 && x != '\n' && x != '\r' && x != '\t') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ErrorInfo error(ErrorInfo e, String field, Scope scope, Notes notes) {

@@ -104,7 +104,54 @@ public final class FormRedactor {
     }
   }
 
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  /** {@link URLEncoder#encode(String, java.nio.charset.Charset)} in UTF-8, without its copies. */
+  static String encode(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n && isUnreserved(s.charAt(i))) {
+      i++;
+    }
+    if (i == n) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(n + 16).append(s, 0, i);
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (isUnreserved(c)) {
+        out.append(c);
+      } else if (c == ' ') {
+        out.append('+');
+      } else if (c < 0x80) {
+        percent(out, c);
+      } else {
+        int end = i + 1;
+        while (end < n && s.charAt(end) >= 0x80) {
+          end++;
+        }
+        // URLEncoder encodes each run of other characters at once, so an unpaired surrogate
+        // becomes the same replacement byte here as there.
+        for (byte b : s.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+          percent(out, b & 0xff);
+        }
+        i = end - 1;
+      }
+    }
+    return out.toString();
   }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-'
+        || c == '*'
+        || c == '_';
+  }
+
+  private static void percent(StringBuilder out, int b) {
+    out.append('%').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

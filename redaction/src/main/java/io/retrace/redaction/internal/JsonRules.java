@@ -47,7 +47,7 @@ public final class JsonRules {
   public boolean mayMatchKey(String text, int from, int to) {
     return !byLastKey.isEmpty()
         && lastKeys.mayBeLiteral(text, from, to)
-        && lastKeys.contains(text.substring(from, to));
+        && lastKeys.contains(text, from, to);
   }
 
   /** The first rule (in policy order within each group) matching the location, or null. */

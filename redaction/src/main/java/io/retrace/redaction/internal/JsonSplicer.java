@@ -93,6 +93,8 @@ final class JsonSplicer {
           if (end < 0) {
             return GIVE_UP;
           }
+          // The colon after a member name and the comma after a value are taken here, as the
+          // switch would take them next: one dispatch per member instead of three.
           if (expectKey) {
             if (rules.mayMatchKey(json, i + 1, end)) {
               return GIVE_UP;
@@ -100,10 +102,24 @@ final class JsonSplicer {
             keyFrom[depth - 1] = i + 1;
             keyTo[depth - 1] = end;
             expectKey = false;
-          } else if (!value(i + 1, end, true, detectors, hasher, field, notes)) {
-            return GIVE_UP;
+            i = end + 1;
+            if (i < n && json.charAt(i) == ':') {
+              i++;
+            }
+          } else {
+            if (!value(i + 1, end, true, detectors, hasher, field, notes)) {
+              return GIVE_UP;
+            }
+            i = end + 1;
+            if (i < n && json.charAt(i) == ',' && depth > 0) {
+              if (inObject[depth - 1]) {
+                expectKey = true;
+              } else {
+                indexes[depth - 1]++;
+              }
+              i++;
+            }
           }
-          i = end + 1;
         }
         default -> {
           int end = i;

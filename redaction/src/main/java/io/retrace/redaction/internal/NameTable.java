@@ -15,6 +15,10 @@ import java.util.Map;
  */
 public final class NameTable<T> {
   private final Map<String, T> literal = new HashMap<>();
+  // The literal keys again, in a list: an ASCII name is compared with the few of its length
+  // instead of being lower-cased into a new string for the map.
+  private final List<String> literalKeys = new ArrayList<>();
+  private final List<T> literalValues = new ArrayList<>();
   // Bit (length % 64) per lower-cased first letter: most names are rejected without lower-casing.
   private final long[] shapes = new long[128];
   private final List<Glob> globs = new ArrayList<>();
@@ -22,8 +26,11 @@ public final class NameTable<T> {
 
   public void put(Glob glob, T value) {
     if (glob.literal()) {
-      literal.putIfAbsent(glob.key(), value);
       String key = glob.key();
+      if (literal.putIfAbsent(key, value) == null) {
+        literalKeys.add(key);
+        literalValues.add(value);
+      }
       if (!key.isEmpty()) {
         shapes[key.charAt(0) & 0x7f] |= 1L << (key.length() & 63);
       }
@@ -43,7 +50,7 @@ public final class NameTable<T> {
       return null;
     }
     if (!literal.isEmpty() && mayBeLiteral(name)) {
-      T hit = literal.get(name.toLowerCase(Locale.ROOT));
+      T hit = isAscii(name) ? literalAscii(name) : literal.get(name.toLowerCase(Locale.ROOT));
       if (hit != null) {
         return hit;
       }
@@ -54,6 +61,45 @@ public final class NameTable<T> {
       }
     }
     return null;
+  }
+
+  private static boolean isAscii(String name) {
+    return isAscii(name, 0, name.length());
+  }
+
+  private static boolean isAscii(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The literal entry of ASCII {@code name}: its lower case is its ASCII lower case. */
+  private T literalAscii(String name) {
+    int n = name.length();
+    for (int k = 0; k < literalKeys.size(); k++) {
+      String key = literalKeys.get(k);
+      if (key.length() == n && equalsLowerAscii(name, 0, key)) {
+        return literalValues.get(k);
+      }
+    }
+    return null;
+  }
+
+  /** Whether the ASCII name at {@code from} of {@code text}, in lower case, is {@code lowerKey}. */
+  private static boolean equalsLowerAscii(String text, int from, String lowerKey) {
+    for (int i = 0; i < lowerKey.length(); i++) {
+      char c = text.charAt(from + i);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != lowerKey.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Cheap test of first letter and length; false means no literal entry has this name. */
@@ -67,10 +113,25 @@ public final class NameTable<T> {
       return literal.containsKey("");
     }
     char c = text.charAt(from);
-    return c >= 128 || (shapes[Character.toLowerCase(c)] & (1L << ((to - from) & 63))) != 0;
+    int lower = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    return c >= 128 || (shapes[lower] & (1L << ((to - from) & 63))) != 0;
   }
 
   public boolean contains(String name) {
     return get(name) != null;
+  }
+
+  /** {@link #contains(String)} for the name at {@code [from, to)} of {@code text}. */
+  public boolean contains(String text, int from, int to) {
+    if (!globs.isEmpty() || !isAscii(text, from, to)) {
+      return contains(text.substring(from, to));
+    }
+    for (int k = 0; k < literalKeys.size(); k++) {
+      String key = literalKeys.get(k);
+      if (key.length() == to - from && equalsLowerAscii(text, from, key)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

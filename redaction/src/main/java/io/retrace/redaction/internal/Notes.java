@@ -15,6 +15,9 @@ import java.util.Set;
 public final class Notes {
   public static final int MAX = 64;
 
+  /** Up to this many notes, duplicates are found by comparing with each; past it, by a set. */
+  private static final int LINEAR = 8;
+
   private final String stage;
   // Allocated on the first note: most events have none.
   private List<RedactionNote> notes;
@@ -27,10 +30,9 @@ public final class Notes {
 
   public void add(String rule, String field, RedactionAction action) {
     if (notes == null) {
-      notes = new ArrayList<>();
-      seen = new HashSet<>();
+      notes = new ArrayList<>(4);
     }
-    if (overflowed || !seen.add(rule + '\u0000' + field + '\u0000' + action)) {
+    if (overflowed || !firstTime(rule, field, action)) {
       return;
     }
     if (notes.size() == MAX) {
@@ -39,6 +41,28 @@ public final class Notes {
       return;
     }
     notes.add(new RedactionNote(rule, field, action, stage));
+  }
+
+  private boolean firstTime(String rule, String field, RedactionAction action) {
+    if (seen == null) {
+      for (RedactionNote n : notes) {
+        if (n.getAction() == action && n.getRule().equals(rule) && n.getField().equals(field)) {
+          return false;
+        }
+      }
+      if (notes.size() < LINEAR) {
+        return true;
+      }
+      seen = new HashSet<>();
+      for (RedactionNote n : notes) {
+        seen.add(key(n.getRule(), n.getField(), n.getAction()));
+      }
+    }
+    return seen.add(key(rule, field, action));
+  }
+
+  private static String key(String rule, String field, RedactionAction action) {
+    return rule + '\u0000' + field + '\u0000' + action;
   }
 
   public boolean isEmpty() {

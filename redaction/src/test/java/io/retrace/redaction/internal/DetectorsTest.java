@@ -299,6 +299,35 @@ class DetectorsTest {
   }
 
   @org.junit.jupiter.api.Test
+  void numbersAmongHexIdsAndShortNumbersAreStillFoundWhereTheyStand() {
+    // The pass skips lone digits and short numbers cheaply; what sits next to them still counts.
+    String text =
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01 id 5f0c6a3e-8d2b-4c1a-9e57"
+            + " qty 3 card 4111 1111 1111 1111, call 415-555-2671, ssn 123-45-6789;"
+            + " IBAN GB82 WEST 1234 5698 7654 32 at 12:30";
+    assertThat(found(text))
+        .containsExactly(
+            "card:4111 1111 1111 1111",
+            "phone:415-555-2671",
+            "ssn:123-45-6789",
+            "iban:GB82 WEST 1234 5698 7654 32");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "db PassWord=s3cr3t; host=x|conn-password:s3cr3t",
+        "PWD: hunter2|conn-password:hunter2",
+        "Authorization: BEARER abcdefgh12345678|bearer:abcdefgh12345678",
+        "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            + "|aws-secret:wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+      })
+  void wordsAreFoundInAnyLetterCase(String text, String expected) {
+    assertThat(found(text)).containsExactly(expected);
+  }
+
+  @org.junit.jupiter.api.Test
   void overlappingMatchesMergeIntoTheHigherPriorityKind() {
     Spans spans = new Spans();
     spans.add(10, 20, DetectorKind.EMAIL);
