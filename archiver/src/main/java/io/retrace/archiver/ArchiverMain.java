@@ -1,111 +1,75 @@
 package io.retrace.archiver;
 
-import io.retrace.schemas.config.ConfigException;
 import io.retrace.schemas.config.ConfigSources;
+import io.retrace.schemas.config.ConfigSpec;
+import io.retrace.schemas.config.ServiceMain;
+import java.io.IOException;
 import java.net.BindException;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
+import java.util.Optional;
 
 /**
  * The stand-alone archiver: {@code java -jar retrace-archiver.jar [--config FILE] [KEY=VALUE ...]},
- * as {@link #usage()} describes. Exits 0 after SIGTERM/SIGINT once open files are published and
- * committed, 2 on invalid settings (every problem listed) or a metrics port in use, 1 when it
- * cannot start otherwise or a fatal failure stops it.
+ * as {@link #help()} describes, with the exit codes of {@link ServiceMain}: closing publishes the
+ * open files and commits; a metrics port in use exits 2, a fatal failure exits 1.
  */
-public final class ArchiverMain {
-  private static final Logger log = LoggerFactory.getLogger(ArchiverMain.class);
-
+public final class ArchiverMain implements ServiceMain.Launch<ArchiverConfig> {
   private ArchiverMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-      System.out.print(usage());
-      return;
-    }
-    ArchiverConfig config;
-    try {
-      config = ArchiverConfig.load(ConfigSources.fromCommandLine(args));
-    } catch (ConfigException | IllegalArgumentException e) {
-      exit(2, e.getMessage() + "\n(--help lists every setting)");
-      return;
-    }
+    ServiceMain.run(args, new ArchiverMain());
+  }
+
+  @Override
+  public String name() {
+    return "The archiver";
+  }
+
+  @Override
+  public ArchiverConfig load(ConfigSources sources) {
+    return ArchiverConfig.load(sources);
+  }
+
+  @Override
+  public ServiceMain.Running start(ArchiverConfig config) throws Exception {
     ArchiverService service;
     try {
       service = ArchiverService.start(config);
     } catch (BindException e) {
-      exit(2, "The archiver could not start: metrics.port " + config.metricsPort() + " is in use");
-      return;
-    } catch (Exception e) {
-      log.error("The archiver could not start", e);
-      exit(1, "The archiver could not start: " + e.getMessage());
-      return;
+      throw new ServiceMain.InvalidSetup(
+          "The archiver could not start: metrics.port " + config.metricsPort() + " is in use");
     }
-    // The signal handlers replace the JVM's default (run the shutdown hooks, exit 143): the
-    // archiver stops here, on the main thread, and exits with 0 when that went well.
-    CountDownLatch stop = new CountDownLatch(1);
-    for (String name : List.of("TERM", "INT")) {
-      Signal.handle(new Signal(name), signal -> stop.countDown());
-    }
-    while (!stop.await(1, TimeUnit.SECONDS)) {
-      if (!service.running()) {
-        log.error("The archiver stopped: {}", service.problem());
-        close(service);
-        exit(1, "The archiver failed: " + service.problem());
+    return new ServiceMain.Running() {
+      @Override
+      public Optional<String> failure() {
+        return service.running() ? Optional.empty() : Optional.of(service.problem());
       }
-    }
-    log.info("Stopping the archiver: publishing open files and committing");
-    System.exit(close(service) ? 0 : 1);
+
+      @Override
+      public void close() throws IOException {
+        service.close();
+      }
+    };
   }
 
-  static String usage() {
-    return """
-        Usage: java [JVM options] -jar retrace-archiver.jar [--config FILE] [KEY=VALUE ...]
-
+  @Override
+  public ServiceMain.Help help() {
+    return new ServiceMain.Help(
+        "retrace-archiver.jar",
+        """
         Retrace archiver: a Kafka consumer group that writes retrace.events, retrace.sessions,
         retrace.recordings and retrace.audit as Parquet to archive.uri (file:///path or
         s3a://bucket/prefix), each record exactly once. Runs until SIGTERM or Ctrl-C, then publishes
-        the open files, commits and exits 0.
-
-        Options:
-          --config FILE  a properties file of the settings below (KEY=VALUE lines)
-          KEY=VALUE      one setting (also --KEY=VALUE)
-          -h, --help     this text
-
-        Each setting is taken from, first match wins: the command line, -Dretrace.KEY, the
-        environment variable RETRACE_KEY (upper case, '.' and '-' as '_': RETRACE_BOOTSTRAP_SERVERS,
-        RETRACE_ARCHIVE_URI, RETRACE_S3_SECRET_KEY), the --config file, the default. Unknown keys
-        on the command line or in the file are errors.
-
-        HTTP on metrics.port (off by default; 9465 is the usual choice): /health (200 while
-        archiving, 503 with the reason after a fatal failure), /metrics (Prometheus text).
-        Logging: Retrace at INFO (RETRACE_LOG_LEVEL=DEBUG for more), libraries at WARN, to stdout;
-        -Dlogback.configurationFile=FILE replaces the set-up.
-        Exit codes: 0 stopped by a signal, 1 could not start or failed, 2 invalid settings or
-        metrics.port in use.
-
-        Settings:
+        the open files, commits and exits 0.""",
+        List.of("archive.uri", "s3.secret.key"),
         """
-        + ArchiverConfig.SPEC.describe();
+        off by default (9465 is the usual choice); /health (200 while archiving,
+        503 with the reason after a fatal failure), /metrics (Prometheus text).""",
+        "metrics.port in use");
   }
 
-  /** Publishes, commits and closes; false (logged) when that failed. */
-  private static boolean close(ArchiverService service) {
-    try {
-      service.close();
-      log.info("The archiver stopped");
-      return true;
-    } catch (Exception e) {
-      log.error("Stopping the archiver failed", e);
-      return false;
-    }
-  }
-
-  private static void exit(int code, String message) {
-    System.err.println(message);
-    System.exit(code);
+  @Override
+  public ConfigSpec spec() {
+    return ArchiverConfig.SPEC;
   }
 }

@@ -78,7 +78,7 @@ class ArchiverJarIT {
           .containsExactlyInAnyOrderElementsOf(
               sent.stream().map(RecordedEvent::getEventId).toList());
       assertThat(archiver.stdout())
-          .contains("Archiving", "Stopping the archiver", "The archiver stopped");
+          .contains("Archiving", "The archiver is stopping", "The archiver stopped");
       assertThat(archiver.stdout() + archiver.stderr())
           .doesNotContain(" ERROR ", "SLF4J", "log4j", "ch.qos.logback");
       assertThat(archiver.stdout().lines().filter(line -> line.contains(" INFO ")))

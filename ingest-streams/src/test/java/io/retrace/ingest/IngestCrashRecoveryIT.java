@@ -129,6 +129,7 @@ class IngestCrashRecoveryIT {
         ids.add(event.getEventId());
         if (i % 200 == 199) {
           producer.flush();
+          // Paced so input keeps arriving while the app is killed and restarted.
           Thread.sleep(100);
         }
         if (i == 199) {

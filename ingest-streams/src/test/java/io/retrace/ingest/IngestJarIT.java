@@ -91,7 +91,7 @@ class IngestJarIT {
                       .contains("kafka_stream_"));
 
       assertThat(app.stop()).as(app.stdout()).isZero();
-      assertThat(app.stdout()).contains("Ingest started", "Stopping ingest", "Ingest stopped");
+      assertThat(app.stdout()).contains("Ingest started", "Ingest is stopping", "Ingest stopped");
       assertThat(app.stdout() + app.stderr())
           .doesNotContain(" ERROR ", "SLF4J", "log4j", "ch.qos.logback");
       assertThat(app.stdout().lines().filter(line -> line.contains(" INFO ")))
