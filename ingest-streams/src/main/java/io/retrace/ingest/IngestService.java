@@ -1,12 +1,12 @@
 package io.retrace.ingest;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.retrace.ingest.internal.HmacKeys;
 import io.retrace.ingest.internal.HttpEndpoint;
 import io.retrace.ingest.internal.IngestMetrics;
 import io.retrace.ingest.internal.RedactionHolder;
+import io.retrace.ingest.internal.StreamsRunner;
 import io.retrace.ingest.internal.StreamsSettings;
 import io.retrace.schemas.registry.RegistryConfig;
 import io.retrace.schemas.registry.RestSchemaRegistryClient;
@@ -19,11 +19,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +35,16 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
-  private final KafkaStreams streams;
+  /** How long a Kafka Streams client may take to commit and stop. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final StreamsRunner streams;
   private final RedactionHolder redaction;
   private final HttpEndpoint http;
   private final Deque<AutoCloseable> resources;
 
   private IngestService(
-      KafkaStreams streams,
+      StreamsRunner streams,
       RedactionHolder redaction,
       HttpEndpoint http,
       Deque<AutoCloseable> resources) {
@@ -57,16 +60,6 @@ public final class IngestService implements AutoCloseable {
    *
    * @throws io.retrace.redaction.PolicyException when the policy file is invalid
    */
-  static boolean isNewRecordingTopic(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.kafka.streams.errors.TopologyException
-          && String.valueOf(t.getMessage()).contains("is unknown to the topology")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   public static IngestService start(IngestConfig config) throws Exception {
     IngestTopics topics = config.topics();
     Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -83,26 +76,19 @@ public final class IngestService implements AutoCloseable {
           new RestSchemaRegistryClient(RegistryConfig.from(config.serdeConfig()));
       resources.push(registry);
 
-      Topology topology = IngestTopology.build(config, topics, redaction, registry, meters);
-      log.debug("Ingest topology:\n{}", topology.describe());
-      KafkaStreams streams =
-          new KafkaStreams(topology, StreamsSettings.of(config, topics, metrics));
-      streams.setUncaughtExceptionHandler(
-          e -> {
-            if (isNewRecordingTopic(e)) {
-              // Kafka Streams fails a thread once when a new topic matches the source pattern;
-              // a replaced thread reads it. Expected with every new recording, so no stack trace.
-              log.info(
-                  "New recording topic; restarting a stream thread to read it: {}", e.getMessage());
-            } else {
-              log.error(
-                  "A stream thread failed; replacing it (work resumes from the last commit)", e);
-            }
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-          });
-      KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-      streamsMetrics.bindTo(meters);
-      resources.push(streamsMetrics);
+      Properties settings =
+          StreamsSettings.of(config, topics, metrics, StreamsSettings.instanceId(config));
+      StreamsRunner streams =
+          new StreamsRunner(
+              () -> {
+                Topology topology =
+                    IngestTopology.build(config, topics, redaction, registry, meters);
+                log.debug("Ingest topology:\n{}", topology.describe());
+                return new KafkaStreams(topology, settings);
+              },
+              meters,
+              metrics,
+              CLOSE_TIMEOUT);
       HttpEndpoint http = null;
       if (config.metricsPort() >= 0) {
         http = HttpEndpoint.start(config.metricsPort(), meters, streams::state);
@@ -139,7 +125,7 @@ public final class IngestService implements AutoCloseable {
 
   @Override
   public void close() {
-    close(Duration.ofSeconds(30));
+    close(CLOSE_TIMEOUT);
   }
 
   /** Stops Kafka Streams (committing what was processed), the watcher and the HTTP server. */

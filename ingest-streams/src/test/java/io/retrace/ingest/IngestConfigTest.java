@@ -48,8 +48,10 @@ class IngestConfigTest {
     assertThat(config.topics()).isEqualTo(IngestTopics.standard());
 
     Properties props =
-        StreamsSettings.of(config, config.topics(), new IngestMetrics(new SimpleMeterRegistry()));
+        StreamsSettings.of(
+            config, config.topics(), new IngestMetrics(new SimpleMeterRegistry()), "ingest-1");
     assertThat(props)
+        .containsEntry("main.consumer.group.instance.id", "ingest-1")
         .containsEntry("processing.guarantee", "exactly_once_v2")
         .containsEntry("num.standby.replicas", 1)
         .containsEntry("replication.factor", 1)

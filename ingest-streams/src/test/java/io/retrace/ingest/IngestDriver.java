@@ -58,7 +58,7 @@ final class IngestDriver implements AutoCloseable {
     eventSerde = AvroSerde.specific(RecordedEvent.class, registry, serdeConfig, false);
     summarySerde = AvroSerde.specific(SessionSummary.class, registry, serdeConfig, false);
     infoSerde = AvroSerde.specific(RecordingInfo.class, registry, serdeConfig, false);
-    Properties props = StreamsSettings.of(config, topics, new IngestMetrics(meters));
+    Properties props = StreamsSettings.of(config, topics, new IngestMetrics(meters), "test-driver");
     driver =
         new TopologyTestDriver(
             IngestTopology.build(config, topics, redaction, registry, meters), props, START);

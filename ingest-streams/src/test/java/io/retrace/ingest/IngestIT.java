@@ -35,11 +35,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The app on the shared in-JVM broker: new topics, catalog, handlers' DLQ, metrics and health. */
 @ExtendWith(RetraceStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestIT {
+  private static final Logger log = LoggerFactory.getLogger(IngestIT.class);
+
   private TestStack stack;
   private IngestService service;
   private IngestTopics topics;
@@ -92,6 +96,7 @@ class IngestIT {
 
   @Test
   void aRecordingTopicCreatedWhileRunningIsPickedUpAndCatalogued() {
+    long created = System.nanoTime();
     Topic<String, RecordedEvent> raw = rawTopic(stack, topics, "late-topic");
     EventBuilder s1 = Events.event().recording("late-topic").session("s1").service("orders");
     EventBuilder s2 =
@@ -114,6 +119,10 @@ class IngestIT {
                     .extracting(ConsumerRecord::key)
                     .containsOnly("late-topic|s1", "late-topic|s2")
                     .hasSize(10));
+    // Reported, not asserted (timing under load): docs/ingest.md quotes it.
+    log.info(
+        "Events of a recording topic created while running committed after {} ms",
+        (System.nanoTime() - created) / 1_000_000);
     await()
         .atMost(Duration.ofSeconds(60))
         .untilAsserted(

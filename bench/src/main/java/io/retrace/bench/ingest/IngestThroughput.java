@@ -162,7 +162,11 @@ public final class IngestThroughput {
         .to(topics.events(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
     IngestConfig config = IngestConfig.of(settings(stack, data, "bench-pass", "pass"));
     Properties props =
-        StreamsSettings.of(config, topics, new IngestMetrics(new SimpleMeterRegistry()));
+        StreamsSettings.of(
+            config,
+            topics,
+            new IngestMetrics(new SimpleMeterRegistry()),
+            "bench-" + System.nanoTime());
     try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
       streams.start();
       return Run.measure(stack, "bench-pass", events);

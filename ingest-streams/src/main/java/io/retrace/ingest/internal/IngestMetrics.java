@@ -12,12 +12,14 @@ public final class IngestMetrics {
   private final Counter eventsIn;
   private final Counter eventsOut;
   private final Counter lateEvents;
+  private final Counter clientRestarts;
 
   public IngestMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.eventsIn = registry.counter("retrace.ingest.records.in");
     this.eventsOut = registry.counter("retrace.ingest.events.out");
     this.lateEvents = registry.counter("retrace.ingest.sessions.late");
+    this.clientRestarts = registry.counter("retrace.ingest.streams.restarts");
   }
 
   public MeterRegistry registry() {
@@ -37,6 +39,11 @@ public final class IngestMetrics {
   /** An event arrived after its session window had closed (later than gap + grace). */
   public void lateEvent() {
     lateEvents.increment();
+  }
+
+  /** A new Kafka Streams client replaced one that failed on a new recording topic. */
+  public void clientRestarted() {
+    clientRestarts.increment();
   }
 
   /** A record went to the DLQ; {@code reason} is one of a fixed set of names. */

@@ -2,7 +2,13 @@ package io.retrace.ingest.internal;
 
 import io.retrace.ingest.IngestConfig;
 import io.retrace.ingest.IngestTopics;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -20,7 +26,12 @@ public final class StreamsSettings {
 
   private StreamsSettings() {}
 
-  public static Properties of(IngestConfig config, IngestTopics topics, IngestMetrics metrics) {
+  /**
+   * The app's settings; {@code instanceId} makes its consumers static group members (see {@link
+   * #instanceId}).
+   */
+  public static Properties of(
+      IngestConfig config, IngestTopics topics, IngestMetrics metrics, String instanceId) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -34,6 +45,11 @@ public final class StreamsSettings {
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         METADATA_MAX_AGE_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // Kafka Streams appends each thread's index. A client that restarts (after a crash, a deploy,
+    // or a new recording topic: StreamsRunner) takes its partitions back at once instead of
+    // waiting for the old members' sessions to expire.
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
     // Tasks never wait for one input to catch up with another: the inputs of one task (the
     // partitions of several recordings; the catalog's own topic and its deltas) are independent.
     // With the default (0) Kafka Streams 4.4 also formats a log message for every check.
@@ -54,5 +70,26 @@ public final class StreamsSettings {
     props.put(ErrorHandlers.DLQ_TOPIC, topics.dlq());
     props.put(ErrorHandlers.KEEP_UNDECODABLE, Boolean.toString(config.dlqKeepUndecodable()));
     return props;
+  }
+
+  /**
+   * This app instance's static group member id: {@code <application.id>-<random>}, made once and
+   * kept in {@code <state.dir>/instance-id}. The state dir belongs to one running instance (Kafka
+   * Streams locks it), so two instances never share an id, and a restarted one keeps its own.
+   */
+  public static String instanceId(IngestConfig config) throws IOException {
+    Path file = config.stateDir().resolve("instance-id");
+    if (Files.exists(file)) {
+      String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+      if (!id.isEmpty()) {
+        return id;
+      }
+    }
+    String id = config.applicationId() + "-" + UUID.randomUUID();
+    Files.createDirectories(config.stateDir());
+    Path temp = Files.createTempFile(config.stateDir(), "instance-id", ".tmp");
+    Files.writeString(temp, id + "\n", StandardCharsets.UTF_8);
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return id;
   }
 }
