@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
+  /** How often the recording topics are listed, so that a new one is read within ~2 s. */
+  private static final Duration TOPIC_POLL_INTERVAL = Duration.ofMillis(500);
+
   /** How long a Kafka Streams client may take to commit and stop. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -78,6 +81,10 @@ public final class IngestService implements AutoCloseable {
 
       Properties settings =
           StreamsSettings.of(config, topics, metrics, StreamsSettings.instanceId(config));
+      Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+      resources.push(admin);
       StreamsRunner streams =
           new StreamsRunner(
               () -> {
@@ -86,6 +93,9 @@ public final class IngestService implements AutoCloseable {
                 log.debug("Ingest topology:\n{}", topology.describe());
                 return new KafkaStreams(topology, settings);
               },
+              admin,
+              topics.source(),
+              TOPIC_POLL_INTERVAL,
               meters,
               metrics,
               CLOSE_TIMEOUT);

@@ -55,6 +55,6 @@ class IngestConfigTest {
         .containsEntry("processing.guarantee", "exactly_once_v2")
         .containsEntry("num.standby.replicas", 1)
         .containsEntry("replication.factor", 1)
-        .containsEntry("main.consumer.metadata.max.age.ms", 1000);
+        .containsEntry("main.consumer.metadata.max.age.ms", 5000);
   }
 }

@@ -16,10 +16,11 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The Kafka Streams settings of the app, from its {@link IngestConfig}. */
 public final class StreamsSettings {
   /**
-   * Pattern subscriptions see new topics only when metadata is refreshed (default every 5 min); a
-   * new recording topic must be picked up within about 2 s.
+   * Pattern subscriptions see new topics only when metadata is refreshed (default every 5 min). A
+   * backstop: {@link StreamsRunner} lists the topics every 500 ms and restarts the client cleanly
+   * on a new one, before Kafka Streams sees it and fails a thread.
    */
-  static final int METADATA_MAX_AGE_MS = 1000;
+  static final int METADATA_MAX_AGE_MS = 5000;
 
   /** Producer batch size per partition (the default is 16 KB, about 50 events). */
   static final int PRODUCER_BATCH_BYTES = 256 * 1024;
