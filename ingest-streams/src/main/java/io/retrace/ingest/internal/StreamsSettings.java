@@ -67,6 +67,9 @@ public final class StreamsSettings {
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Production.class);
     props.put(
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ErrorHandlers.Processing.class);
+    // The topology has no global stores; without this Kafka Streams 4.4 warns at every start that
+    // the handler is off for them (5.0 turns it on by default).
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(ErrorHandlers.METRICS, metrics);
     props.put(ErrorHandlers.DLQ_TOPIC, topics.dlq());
     props.put(ErrorHandlers.KEEP_UNDECODABLE, Boolean.toString(config.dlqKeepUndecodable()));
