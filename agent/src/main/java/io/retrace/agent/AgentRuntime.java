@@ -3,6 +3,7 @@ package io.retrace.agent;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.Hooks;
 import io.retrace.agent.capture.AgentHooks;
 import io.retrace.agent.capture.CallRecorder;
 import io.retrace.agent.capture.HttpClientAdapter;
@@ -29,6 +30,7 @@ import io.retrace.agent.recorder.ServletRecorder;
 import io.retrace.agent.recorder.UrlConnectionRecorder;
 import io.retrace.agent.recorder.ValueRecorder;
 import io.retrace.agent.trigger.AdminEndpoint;
+import io.retrace.agent.trigger.AfterStartup;
 import io.retrace.agent.trigger.ControlFollower;
 import io.retrace.agent.trigger.RecordingControl;
 import io.retrace.schemas.control.CommandSigner;
@@ -39,6 +41,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
@@ -52,8 +61,10 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Wires the running agent: buffer, publisher and sink, the adapters behind {@link
- * io.retrace.agent.bootstrap.Hooks}, the recorders, and the triggers that start recording.
+ * Wires the running agent: buffer, publisher and sink, the adapters behind {@link Hooks}, the
+ * recorders, and the triggers that start recording. An agent waiting for a trigger does in premain
+ * only what is cheap (options, bootstrap classes, the admin endpoint); instrumenting and publishing
+ * wait for the first trigger, the break-glass follower for the end of the application's start-up.
  */
 public final class AgentRuntime {
   private static final Logger log = Logger.getLogger(AgentRuntime.class.getName());
@@ -79,8 +90,9 @@ public final class AgentRuntime {
 
   private AgentRuntime() {}
 
-  public static void start(AgentConfig config, Instrumentation inst) throws Exception {
+  public static void start(AgentConfig config, Instrumentation inst) {
     long started = System.nanoTime();
+    Thread main = Thread.currentThread();
     KAFKA_LOG.setLevel(Level.WARNING);
     // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.
     java.util.concurrent.ThreadLocalRandom random =
@@ -91,87 +103,197 @@ public final class AgentRuntime {
     SessionIds sessions = new SessionIds(config.correlationHeader(), config.sampleRate(), agentId);
     CallRecorder recorder =
         new CallRecorder(agentId, buffer, sessions, () -> origin(config, agentId));
-    RecordingControl control = new RecordingControl(recorder, sessions, config.maxWindow());
+    Readiness readiness = new Readiness(config, inst, buffer, metrics, sessions, recorder);
+    RecordingControl control =
+        new RecordingControl(recorder, sessions, config.maxWindow(), readiness::awaitReady);
+    List<AutoCloseable> triggers = new CopyOnWriteArrayList<>();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> stop(control, readiness, metrics, triggers), "retrace-shutdown"));
+    AfterStartup afterStartup =
+        new AfterStartup(
+            main,
+            () -> inst.getAllLoadedClasses().length,
+            () -> buffer.size() > buffer.capacity() / 4);
+    String state;
     if (!config.recording().isEmpty()) {
-      control.start(config.recording(), null, null);
+      // Recording from start-up: the first request must find every recorder in place. Its events
+      // wait in the buffer while the application starts; the publisher (Avro, Jackson, the sink)
+      // starts after it, or as soon as the buffer is a quarter full.
+      long instrumenting = System.nanoTime();
+      readiness.instrument();
+      control.startAtLaunch(config.recording());
+      // Events are Avro objects: the first one captured initialises Avro (schema parsing, ~150 ms
+      // of CPU), which the start marker does here instead of the application's thread.
+      Thread warmUp =
+          new Thread(
+              () -> {
+                Dispatch.suppressCurrentThread();
+                recorder.flushPending();
+              },
+              "retrace-warm-up");
+      warmUp.setDaemon(true);
+      warmUp.start();
+      afterStartup.then(readiness::startPublisher);
+      state =
+          String.format(
+              "recording %s, instrumenting %d ms",
+              config.recording(), (System.nanoTime() - instrumenting) / 1_000_000);
+    } else {
+      // Nothing is recorded before a trigger fires: instrumentation and the publisher wait for
+      // the first one, which gets its answer once the recording has begun.
+      state = "waiting for a trigger; instruments when one fires";
     }
-    List<AutoCloseable> triggers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    // What touches Avro, JMX or the network happens on the publisher thread, off the main thread.
-    Runnable onReady =
-        () -> {
-          recorder.flushPending();
-          registerMBean(metrics);
-          startTriggers(config, agentId, control, metrics, triggers);
-        };
-    Publisher publisher =
-        new Publisher(
-            buffer,
-            () -> sink(config, metrics),
-            onReady,
-            recorder::gap,
-            () -> redaction(config),
-            metrics);
-    Dispatch.hooks =
-        new AgentHooks(
-            recorder,
-            new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
-            new ServletAdapter(
-                recorder, sessions, config.bodyMaxBytes(), AgentRuntime.class.getClassLoader()),
-            new HttpClientAdapter(recorder, config.bodyMaxBytes()),
-            new UrlConnectionAdapter(recorder, config.bodyMaxBytes()),
-            new JdbcAdapter(recorder, config.jdbcMaxRows()),
-            new MethodAdapter(recorder, config.bodyMaxBytes()));
-    Runnable instrumentAndPublish =
-        () -> {
-          long wired = System.nanoTime();
-          install(inst, recorders(config));
-          long instrumented = System.nanoTime();
-          publisher.start();
-          Runtime.getRuntime()
-              .addShutdownHook(
-                  new Thread(
-                      () -> stop(control, publisher, metrics, triggers), "retrace-shutdown"));
-          log.info(
-              String.format(
-                  "Retrace agent %s for service %s started in %d ms (instrumenting %d ms%s;"
-                      + " sink: %s%s)",
-                  agentId,
-                  config.service(),
-                  (System.nanoTime() - started) / 1_000_000,
-                  (instrumented - wired) / 1_000_000,
-                  config.recording().isEmpty() ? ", beside the application's start" : "",
-                  config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap(),
-                  config.recording().isEmpty() ? "" : ", recording " + config.recording()));
-        };
-    if (!config.recording().isEmpty()) {
-      // Recording from start-up: the first request must find every recorder in place.
-      instrumentAndPublish.run();
-      return;
+    startAdminEndpoint(config, control, metrics, triggers);
+    if (config.control()) {
+      if (config.bootstrap().isEmpty()) {
+        log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
+      } else {
+        // Kafka's clients cost a few hundred milliseconds of CPU to load: after the application's
+        // start. Commands wait in the compacted topic meanwhile, nothing is missed.
+        afterStartup.then(() -> triggers.add(startControlFollower(config, agentId, control)));
+      }
     }
-    // Nothing is recorded before a trigger fires, and triggers open only once the publisher runs:
-    // instrumenting on a thread of its own keeps ByteBuddy off the application's start-up path.
-    Thread installer =
-        new Thread(
-            () -> {
-              try {
-                instrumentAndPublish.run();
-              } catch (Throwable t) {
-                Dispatch.mode = Dispatch.OFF;
-                log.log(
-                    Level.SEVERE,
-                    "Retrace agent disabled, the application runs unrecorded: " + t.getMessage(),
-                    t);
-              }
-            },
-            "retrace-install");
-    installer.setDaemon(true);
-    installer.start();
+    afterStartup.start();
+    log.info(
+        String.format(
+            "Retrace agent %s for service %s started in %d ms (%s; sink: %s)",
+            agentId,
+            config.service(),
+            (System.nanoTime() - started) / 1_000_000,
+            state,
+            config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap()));
+  }
+
+  /**
+   * Instruments the application and starts the publisher, each once, when recording first needs
+   * them: in premain for a recording from start-up, else when the first trigger fires.
+   */
+  private static final class Readiness {
+    /** How long a trigger waits for the publisher to open its sink. */
+    private static final long PUBLISHER_TIMEOUT_SECONDS = 60;
+
+    private final AgentConfig config;
+    private final Instrumentation inst;
+    private final Supplier<Hooks> hooks;
+    private final Publisher publisher;
+    private final CompletableFuture<Void> publishing = new CompletableFuture<>();
+    private boolean instrumented;
+    private Throwable instrumentFailure;
+    private boolean publisherStarted;
+
+    Readiness(
+        AgentConfig config,
+        Instrumentation inst,
+        EventBuffer buffer,
+        AgentMetrics metrics,
+        SessionIds sessions,
+        CallRecorder recorder) {
+      this.config = config;
+      this.inst = inst;
+      this.hooks =
+          () ->
+              new AgentHooks(
+                  recorder,
+                  new HttpServerAdapter(recorder, sessions, config.bodyMaxBytes()),
+                  new ServletAdapter(
+                      recorder,
+                      sessions,
+                      config.bodyMaxBytes(),
+                      AgentRuntime.class.getClassLoader()),
+                  new HttpClientAdapter(recorder, config.bodyMaxBytes()),
+                  new UrlConnectionAdapter(recorder, config.bodyMaxBytes()),
+                  new JdbcAdapter(recorder, config.jdbcMaxRows()),
+                  new MethodAdapter(recorder, config.bodyMaxBytes()));
+      // What touches Avro, JMX or the network happens on the publisher thread.
+      this.publisher =
+          new Publisher(
+              buffer,
+              () -> failsPublishing(() -> sink(config, metrics)),
+              () -> {
+                recorder.flushPending();
+                registerMBean(metrics);
+                publishing.complete(null);
+              },
+              recorder::gap,
+              () -> failsPublishing(() -> redaction(config)),
+              metrics);
+    }
+
+    /** Calls {@code step}; if it fails, a trigger waiting for the publisher learns why. */
+    private <T> T failsPublishing(Callable<T> step) throws Exception {
+      try {
+        return step.call();
+      } catch (Throwable t) {
+        publishing.completeExceptionally(t);
+        throw t;
+      }
+    }
+
+    /** Installs the recorders, once. */
+    synchronized void instrument() {
+      if (instrumentFailure != null) {
+        throw new IllegalStateException(
+            "instrumenting the application failed: " + instrumentFailure.getMessage());
+      }
+      if (instrumented) {
+        return;
+      }
+      try {
+        long begin = System.nanoTime();
+        Dispatch.hooks = hooks.get();
+        install(inst, recorders(config));
+        instrumented = true;
+        log.fine(
+            String.format(
+                "Retrace agent instrumented in %d ms", (System.nanoTime() - begin) / 1_000_000));
+      } catch (RuntimeException | Error e) {
+        instrumentFailure = e;
+        throw new IllegalStateException("instrumenting the application failed: " + e, e);
+      }
+    }
+
+    synchronized boolean instrumented() {
+      return instrumented;
+    }
+
+    synchronized void startPublisher() {
+      if (!publisherStarted) {
+        publisherStarted = true;
+        publisher.start();
+      }
+    }
+
+    /** For a trigger: returns once the agent can record whole recordings. */
+    void awaitReady() {
+      instrument();
+      startPublisher();
+      try {
+        publishing.get(PUBLISHER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the publisher cannot start: " + e.getCause(), e);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(
+            "the publisher did not start within " + PUBLISHER_TIMEOUT_SECONDS + " s", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the agent got ready to record", e);
+      }
+    }
+
+    /** At shutdown: writes what was captured, if anything could have been. */
+    void flush() throws Exception {
+      if (instrumented()) {
+        startPublisher();
+        publisher.close(5_000);
+      }
+    }
   }
 
   /** At JVM shutdown: triggers closed, recording stopped, captured events flushed. */
   private static void stop(
       RecordingControl control,
-      Publisher publisher,
+      Readiness readiness,
       AgentMetrics metrics,
       List<AutoCloseable> triggers) {
     for (AutoCloseable trigger : triggers) {
@@ -184,7 +306,7 @@ public final class AgentRuntime {
     control.stop("shutdown");
     control.close();
     try {
-      publisher.close(5_000);
+      readiness.flush();
     } catch (Exception e) {
       log.log(Level.WARNING, "Retrace: flushing events at shutdown failed", e);
     }
@@ -200,45 +322,44 @@ public final class AgentRuntime {
             metrics.getSendErrors()));
   }
 
-  /** The admin endpoint and the control-topic follower, when configured. */
-  private static void startTriggers(
+  /** The admin endpoint, when configured: a loopback HTTP server, cheap enough for premain. */
+  private static void startAdminEndpoint(
       AgentConfig config,
-      String agentId,
       RecordingControl control,
       AgentMetrics metrics,
       List<AutoCloseable> triggers) {
-    if (config.adminPort() >= 0) {
-      try {
-        AdminEndpoint admin =
-            AdminEndpoint.start(config.adminPort(), config.adminToken(), control, metrics);
-        triggers.add(admin);
-        log.info("Retrace admin endpoint on http://127.0.0.1:" + admin.port());
-      } catch (Exception e) {
-        log.log(Level.SEVERE, "Retrace admin endpoint not started: " + e.getMessage());
-      }
+    if (config.adminPort() < 0) {
+      return;
     }
-    if (config.control()) {
-      if (config.bootstrap().isEmpty()) {
-        log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
-        return;
-      }
-      CommandSigner signer =
-          config.controlKey().isEmpty()
-              ? null
-              : new CommandSigner(config.controlKey().getBytes(StandardCharsets.UTF_8));
-      ControlFollower follower =
-          new ControlFollower(
-              config.bootstrap(),
-              config.registry(),
-              control,
-              signer,
-              config.service(),
-              config.host(),
-              config.pod(),
-              agentId);
-      follower.start();
-      triggers.add(follower);
+    try {
+      AdminEndpoint admin =
+          AdminEndpoint.start(config.adminPort(), config.adminToken(), control, metrics);
+      triggers.add(admin);
+      log.info("Retrace admin endpoint on http://127.0.0.1:" + admin.port());
+    } catch (Exception e) {
+      log.log(Level.SEVERE, "Retrace admin endpoint not started: " + e.getMessage());
     }
+  }
+
+  /** The break-glass follower of {@code retrace.control}. */
+  private static ControlFollower startControlFollower(
+      AgentConfig config, String agentId, RecordingControl control) {
+    CommandSigner signer =
+        config.controlKey().isEmpty()
+            ? null
+            : new CommandSigner(config.controlKey().getBytes(StandardCharsets.UTF_8));
+    ControlFollower follower =
+        new ControlFollower(
+            config.bootstrap(),
+            config.registry(),
+            control,
+            signer,
+            config.service(),
+            config.host(),
+            config.pod(),
+            agentId);
+    follower.start();
+    return follower;
   }
 
   /**

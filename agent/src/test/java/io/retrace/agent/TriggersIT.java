@@ -67,10 +67,14 @@ class TriggersIT {
           .isEqualTo(401);
       app.post("/orders", "before-start", "{\"product\":1,\"qty\":1}");
 
+      // The agent waited for a trigger: this first start instruments the application, and
+      // answers once the recording has begun, so the very next request is recorded whole.
       HttpResponse<String> started =
           call("POST", admin + "/recording/start?id=adm-1&window=10m", TOKEN);
       assertThat(started.statusCode()).isEqualTo(200);
-      assertThat(started.body()).contains("\"recording\":\"adm-1\"");
+      assertThat(started.body())
+          .contains("\"recording\":\"adm-1\"")
+          .containsPattern("\"startedAt\":\"[0-9T:.-]+Z\"");
       assertThat(call("GET", admin + "/status", TOKEN).body()).contains("\"recording\":\"adm-1\"");
       assertThat(app.post("/orders", "while-recording", "{\"product\":1,\"qty\":1}").statusCode())
           .isEqualTo(201);
@@ -174,6 +178,9 @@ class TriggersIT {
           .containsEntry("decision", "pod pod-a is not in scope");
       assertThat(audits.get(valid).getOutcome()).isEqualTo(AuditOutcome.ACCEPTED);
       assertThat(audits.get(valid).getActor()).contains(service).contains("pod-a");
+      // Audited once the recording has begun, with the time it did.
+      assertThat(Instant.parse(audits.get(valid).getDetail().get("startedAt")))
+          .isBetween(now, audits.get(valid).getTimeMicros());
 
       assertThat(app.post("/orders", "bg-req", "{\"product\":1,\"qty\":1}").statusCode())
           .isEqualTo(201);

@@ -14,7 +14,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +28,9 @@ import java.util.stream.Collectors;
  * fleet-wide captures go through signed commands instead.
  *
  * <ul>
- *   <li>{@code POST /recording/start?id=R&window=60s&correlation=a,b} → 200 {"recording":..}
+ *   <li>{@code POST /recording/start?id=R&window=60s&correlation=a,b} → 200
+ *       {"recording":..,"startedAt":..,"endsAt":..} once the recording has begun (the first start
+ *       instruments the application first: a second or so), 503 when the agent cannot record
  *   <li>{@code POST /recording/stop} → 200 {"stopped":..}
  *   <li>{@code GET /status} → mode, recording, window end, counters
  *   <li>{@code GET /metrics} → Prometheus text
@@ -123,6 +124,8 @@ public final class AdminEndpoint implements AutoCloseable {
       }
     } catch (IllegalArgumentException e) {
       respond(exchange, 400, "{\"error\":" + json(e.getMessage()) + "}");
+    } catch (IllegalStateException e) {
+      respond(exchange, 503, "{\"error\":" + json(e.getMessage()) + "}");
     }
   }
 
@@ -139,21 +142,15 @@ public final class AdminEndpoint implements AutoCloseable {
                 .filter(s -> !s.isEmpty())
                 .collect(Collectors.toSet())
             : Set.of();
-    Instant endsAt =
+    RecordingControl.Status started =
         control.start(
             id, window, correlation.isEmpty() ? null : new SessionIds.Scope(correlation, 1.0));
-    respond(
-        exchange,
-        200,
-        "{\"recording\":" + json(id) + ",\"endsAt\":" + json(String.valueOf(endsAt)) + "}");
+    respond(exchange, 200, json(started));
   }
 
   private String status() {
-    RecordingControl.Status s = control.status();
-    return "{\"recording\":"
-        + json(s.recordingId())
-        + ",\"endsAt\":"
-        + json(s.endsAt() == null ? null : s.endsAt().toString())
+    String recording = json(control.status());
+    return recording.substring(0, recording.length() - 1)
         + ",\"captured\":"
         + metrics.getCaptured()
         + ",\"sent\":"
@@ -164,6 +161,17 @@ public final class AdminEndpoint implements AutoCloseable {
         + metrics.getSpooled()
         + ",\"bufferFill\":"
         + metrics.getBufferFill()
+        + "}";
+  }
+
+  /** {"recording":..,"startedAt":..,"endsAt":..}; times in ISO-8601, null when not set. */
+  private static String json(RecordingControl.Status s) {
+    return "{\"recording\":"
+        + json(s.recordingId())
+        + ",\"startedAt\":"
+        + json(s.startedAt() == null ? null : s.startedAt().toString())
+        + ",\"endsAt\":"
+        + json(s.endsAt() == null ? null : s.endsAt().toString())
         + "}";
   }
 

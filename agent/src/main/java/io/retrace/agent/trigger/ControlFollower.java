@@ -123,14 +123,30 @@ public final class ControlFollower implements AutoCloseable {
   void apply(CaptureCommand command) {
     CommandDecision decision =
         CommandDecision.decide(command, Instant.now(), signer, service, host, pod);
+    AuditOutcome outcome = decision.accepted() ? AuditOutcome.ACCEPTED : AuditOutcome.REJECTED;
+    Map<String, String> detail = new HashMap<>();
+    detail.put("decision", decision.reason());
     if (decision.accepted()) {
       if (command.getAction() == CaptureAction.START) {
-        control.start(
-            command.getRecordingId(),
-            Duration.ofMillis(command.getWindowMillis()),
-            new SessionIds.Scope(
-                Set.copyOf(command.getScope().getCorrelationIds()),
-                command.getScope().getSampleRate()));
+        try {
+          // Returns once the recording has begun: the audit record says since when.
+          RecordingControl.Status started =
+              control.start(
+                  command.getRecordingId(),
+                  Duration.ofMillis(command.getWindowMillis()),
+                  new SessionIds.Scope(
+                      Set.copyOf(command.getScope().getCorrelationIds()),
+                      command.getScope().getSampleRate()));
+          detail.put("startedAt", started.startedAt().toString());
+          detail.put("endsAt", String.valueOf(started.endsAt()));
+        } catch (IllegalStateException e) {
+          outcome = AuditOutcome.FAILED;
+          detail.put("decision", "accepted, but this agent cannot record: " + e.getMessage());
+          log.log(
+              Level.WARNING,
+              "Retrace could not start capture {0}: {1}",
+              new Object[] {command.getCommandId(), e.getMessage()});
+        }
       } else if (command.getRecordingId().equals(control.status().recordingId())) {
         control.stop("stop command " + command.getCommandId() + " by " + command.getRequestedBy());
       }
@@ -141,11 +157,9 @@ public final class ControlFollower implements AutoCloseable {
           new Object[] {command.getCommandId(), decision.reason()});
     }
     if (decision.audited()) {
-      Map<String, String> detail = new HashMap<>();
       detail.put("commandId", command.getCommandId());
       detail.put("command", command.getAction().name());
       detail.put("requestedBy", command.getRequestedBy());
-      detail.put("decision", decision.reason());
       if (command.getTicket() != null) {
         detail.put("ticket", command.getTicket());
       }
@@ -160,7 +174,7 @@ public final class ControlFollower implements AutoCloseable {
                   AuditAction.CAPTURE_COMMAND,
                   command.getRecordingId(),
                   command.getReason(),
-                  decision.accepted() ? AuditOutcome.ACCEPTED : AuditOutcome.REJECTED,
+                  outcome,
                   detail)));
       audit.flush();
     }

@@ -15,7 +15,8 @@ import java.util.logging.Logger;
 /**
  * Starts and stops recordings for every trigger (static option, admin endpoint, break-glass
  * command) in one place: one recording at a time, a window capped by {@code max.window} that ends
- * the recording by itself, and the capture's scope applied to session selection.
+ * the recording by itself, and the capture's scope applied to session selection. A recording begins
+ * only once the agent can record it whole: instrumentation in place and the publisher running.
  */
 public final class RecordingControl implements AutoCloseable {
   private static final Logger log = Logger.getLogger(RecordingControl.class.getName());
@@ -23,14 +24,23 @@ public final class RecordingControl implements AutoCloseable {
   private final CallRecorder recorder;
   private final SessionIds sessions;
   private final Duration maxWindow;
+  private final Runnable ready;
   private final ScheduledExecutorService timer;
   private ScheduledFuture<?> windowEnd;
+  private Instant startedAt;
   private Instant endsAt;
 
-  public RecordingControl(CallRecorder recorder, SessionIds sessions, Duration maxWindow) {
+  /**
+   * @param ready makes the agent able to record (instruments, starts publishing) and returns once
+   *     it can; called before every start, so it must return at once when already done; throws
+   *     {@link IllegalStateException} when the agent cannot record
+   */
+  public RecordingControl(
+      CallRecorder recorder, SessionIds sessions, Duration maxWindow, Runnable ready) {
     this.recorder = recorder;
     this.sessions = sessions;
     this.maxWindow = maxWindow;
+    this.ready = ready;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -46,26 +56,48 @@ public final class RecordingControl implements AutoCloseable {
             });
   }
 
-  /** What is being recorded now. */
-  public record Status(String recordingId, Instant endsAt) {}
+  /**
+   * What is being recorded now (a null id when nothing is): since when, and until when (null for no
+   * window).
+   */
+  public record Status(String recordingId, Instant startedAt, Instant endsAt) {}
 
   /**
    * Starts recording {@code recordingId} (stopping another one first) for {@code window}, capped by
-   * {@code max.window}; a null window records until stopped.
+   * {@code max.window}; a null window records until stopped. The first start of an agent that was
+   * waiting for a trigger first instruments the application and opens the publisher, which takes a
+   * second or so; the recording, and its window, begin after that.
    *
-   * @return when the window ends, or null for no window
+   * @return the recording just started: when it began and when its window ends
+   * @throws IllegalStateException when the agent cannot record (instrumentation or publisher
+   *     failed); nothing was started
    */
-  public synchronized Instant start(String recordingId, Duration window, SessionIds.Scope scope) {
+  public Status start(String recordingId, Duration window, SessionIds.Scope scope) {
     Topics.requireValidRecordingId(recordingId);
+    // Outside the lock: status and stop answer while the agent gets ready.
+    ready.run();
+    return begin(recordingId, window, scope);
+  }
+
+  /**
+   * Starts the recording named by the {@code recording} option, from start-up until shutdown. The
+   * agent has instrumented in premain; the events wait in the buffer until the publisher runs.
+   */
+  public Status startAtLaunch(String recordingId) {
+    return begin(recordingId, null, null);
+  }
+
+  private synchronized Status begin(String recordingId, Duration window, SessionIds.Scope scope) {
     String active = recorder.recordingId();
     if (active != null) {
       stop(active.equals(recordingId) ? "restarted" : "superseded by " + recordingId);
     }
     sessions.scope(scope);
     recorder.start(recordingId);
+    startedAt = Instant.ofEpochMilli(System.currentTimeMillis());
     if (window != null) {
       Duration effective = window.compareTo(maxWindow) > 0 ? maxWindow : window;
-      endsAt = Instant.ofEpochMilli(System.currentTimeMillis() + effective.toMillis());
+      endsAt = startedAt.plus(effective);
       windowEnd =
           timer.schedule(
               () -> stopIfCurrent(recordingId, "window of " + effective.toSeconds() + "s ended"),
@@ -77,7 +109,7 @@ public final class RecordingControl implements AutoCloseable {
             + recordingId
             + " started"
             + (endsAt == null ? "" : ", ends " + endsAt));
-    return endsAt;
+    return new Status(recordingId, startedAt, endsAt);
   }
 
   /** Stops the current recording; returns its id, or null when none was active. */
@@ -86,6 +118,7 @@ public final class RecordingControl implements AutoCloseable {
       windowEnd.cancel(false);
       windowEnd = null;
     }
+    startedAt = null;
     endsAt = null;
     String stopped = recorder.stop(reason);
     sessions.scope(null);
@@ -102,7 +135,8 @@ public final class RecordingControl implements AutoCloseable {
   }
 
   public synchronized Status status() {
-    return new Status(recorder.recordingId(), endsAt);
+    String id = recorder.recordingId();
+    return new Status(id, id == null ? null : startedAt, id == null ? null : endsAt);
   }
 
   public Duration maxWindow() {
