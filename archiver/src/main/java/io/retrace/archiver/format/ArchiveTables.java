@@ -41,9 +41,12 @@ public final class ArchiveTables {
               "sql_operation", e -> e.getPayload() instanceof JdbcCall j ? j.getOperation() : null)
           .optString("error_type", e -> error(e) == null ? null : error(e).getType())
           .optString("error_message", e -> error(e) == null ? null : error(e).getMessage())
+          // URLs carry ids and query strings: nearly one per request.
           .unique(
               "event_id",
               "event_time",
+              "url",
+              "event.payload.member0.url",
               "event.eventId",
               "event.sequence",
               "event.callId",

@@ -48,6 +48,7 @@ public final class ParquetRecordWriterProvider {
   private final ArchiveStorage storage;
   private final Configuration conf;
   private final CompressionCodecName codec;
+  private final int zstdLevel;
   private final ColumnEncryption encryption;
 
   /**
@@ -66,10 +67,8 @@ public final class ParquetRecordWriterProvider {
     // Three-level lists: the only form that holds lists of lists (JDBC rows) and that every
     // engine reads the same way.
     this.conf.setBoolean("parquet.avro.write-old-list-structure", false);
-    // Reuses ZSTD buffers across pages and files instead of allocating them per column chunk.
-    this.conf.setBoolean("parquet.compression.codec.zstd.bufferPool.enabled", true);
-    this.conf.setInt("parquet.compression.codec.zstd.level", zstdLevel);
     this.codec = codec;
+    this.zstdLevel = zstdLevel;
     this.encryption = encryption;
   }
 
@@ -89,6 +88,7 @@ public final class ParquetRecordWriterProvider {
             .withDataModel(MODEL)
             .withConf(conf)
             .withCompressionCodec(codec)
+            .withCodecFactory(new ZstdPageCodecFactory(conf, PAGE_BYTES, zstdLevel))
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withRowGroupSize((long) ROW_GROUP_BYTES)
             .withPageSize(PAGE_BYTES);
