@@ -18,14 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
-import javax.sql.rowset.CachedRowSet;
-import javax.sql.rowset.RowSetFactory;
-import javax.sql.rowset.RowSetProvider;
+import javax.sql.rowset.serial.SerialBlob;
+import javax.sql.rowset.serial.SerialClob;
 
 /**
  * JDBC statements: the SQL (from {@code prepareStatement} or the execute call), the parameters set
  * on a PreparedStatement, and the outcome — update counts, or the rows of a query, which are copied
- * into a {@link CachedRowSet} that the application then reads in place of the driver's ResultSet.
+ * into a {@link RecordedResultSet} that the application then reads in place of the driver's
+ * ResultSet.
  */
 public final class JdbcAdapter {
   /** Operation codes advice passes (it cannot see the Avro enum). */
@@ -44,9 +44,6 @@ public final class JdbcAdapter {
 
   private final CallRecorder recorder;
   private final int maxRows;
-
-  /** Looked up once: RowSetProvider.newFactory() searches service providers on every call. */
-  private volatile RowSetFactory rowSets;
 
   private final ThreadLocal<Call> active = new ThreadLocal<>();
 
@@ -114,11 +111,9 @@ public final class JdbcAdapter {
     Object returned = result;
     List<Long> counts = List.of();
     if (result instanceof ResultSet rs && thrown == null) {
-      CachedRowSet copy = rowSets().createCachedRowSet();
-      copy.populate(rs);
-      rs.close();
-      rows = rows(copy);
-      copy.beforeFirst();
+      RecordedResultSet copy =
+          RecordedResultSet.copy(rs, statement instanceof Statement s ? s : null);
+      rows = rows(copy, maxRows);
       returned = copy;
     } else if (result instanceof Integer n) {
       counts = List.of(n.longValue());
@@ -152,17 +147,9 @@ public final class JdbcAdapter {
     return returned;
   }
 
-  private RowSetFactory rowSets() throws SQLException {
-    RowSetFactory factory = rowSets;
-    if (factory == null) {
-      factory = RowSetProvider.newFactory();
-      rowSets = factory;
-    }
-    return factory;
-  }
-
-  private ResultSetData rows(CachedRowSet rs) throws SQLException {
-    ResultSetMetaData meta = rs.getMetaData();
+  /** The event's copy of a query's rows: the first {@code maxRows}, flagged when cut. */
+  static ResultSetData rows(RecordedResultSet rs, int maxRows) throws SQLException {
+    ResultSetMetaData meta = rs.columns();
     int n = meta.getColumnCount();
     List<ResultColumn> columns = new ArrayList<>(n);
     for (int i = 1; i <= n; i++) {
@@ -173,21 +160,18 @@ public final class JdbcAdapter {
               meta.getColumnType(i),
               meta.getColumnTypeName(i)));
     }
-    List<List<Object>> rows = new ArrayList<>();
-    boolean truncated = false;
-    rs.beforeFirst();
-    while (rs.next()) {
-      if (rows.size() == maxRows) {
-        truncated = true;
-        break;
-      }
+    List<Object[]> copied = rs.rows();
+    int kept = Math.min(copied.size(), maxRows);
+    List<List<Object>> rows = new ArrayList<>(kept);
+    for (int r = 0; r < kept; r++) {
+      Object[] values = copied.get(r);
       List<Object> row = new ArrayList<>(n);
-      for (int i = 1; i <= n; i++) {
-        row.add(value(rs.getObject(i)));
+      for (Object v : values) {
+        row.add(value(v));
       }
       rows.add(row);
     }
-    return new ResultSetData(columns, rows, truncated);
+    return new ResultSetData(columns, rows, copied.size() > kept);
   }
 
   /** A JDBC value as the Avro union holds it: primitives as they are, anything else as text. */
@@ -212,6 +196,17 @@ public final class JdbcAdapter {
     }
     if (v instanceof BigDecimal d) {
       return d.toPlainString();
+    }
+    try {
+      // The agent's own copies of a row's large objects (RecordedResultSet), read in memory.
+      if (v instanceof SerialBlob blob) {
+        return ByteBuffer.wrap(blob.getBytes(1, (int) blob.length()));
+      }
+      if (v instanceof SerialClob clob) {
+        return clob.getSubString(1, (int) clob.length());
+      }
+    } catch (SQLException e) {
+      return v.toString();
     }
     return v.toString();
   }
