@@ -20,23 +20,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The agent's publisher (buffer → publisher thread → Kafka sink) against a plain KafkaProducer loop
  * sending the same ~500-byte events with the same producer settings, on one in-JVM broker in one
- * run; once without and once with redaction at the source.
+ * run; once without and once with redaction at the source. Each path gets a warm-up pass, then the
+ * three alternate for a few rounds; medians are reported.
  *
- * <p>Run: {@code bench/run --main io.retrace.bench.agent.PublisherThroughput [events]}
+ * <p>Run: {@code bench/run --main io.retrace.bench.agent.PublisherThroughput [events [rounds]]}
  */
 public final class PublisherThroughput {
   /** A typical order body, so that events average about 500 bytes on the wire. */
@@ -47,12 +47,23 @@ public final class PublisherThroughput {
           + "{\"sku\":\"cups-set-6\",\"qty\":1,\"unit\":18.50}],"
           + "\"shipping\":{\"method\":\"express\",\"address\":\"Hauptstrasse 5, 10115 Berlin\"},"
           + "\"coupon\":\"WINTER26\",\"notes\":\"ring twice, leave at the door if nobody answers\","
+          + "\"gift\":{\"wrap\":true,\"message\":\"Happy birthday, enjoy the coffee!\"},"
           + "\"channel\":\"web\",\"currency\":\"EUR\",\"locale\":\"de-DE\"}";
+
+  /** The pricing endpoint's answer, which the agent records as the HTTP client call's body. */
+  private static final String QUOTE_JSON =
+      "{\"product\":1,\"qty\":2,\"unit\":2.50,\"total\":5.00,\"currency\":\"EUR\","
+          + "\"validUntil\":\"2026-11-28T10:20:30Z\",\"priceList\":\"retail-2026-q4\","
+          + "\"discounts\":[{\"code\":\"LOYALTY\",\"percent\":0}],\"tax\":{\"rate\":0.19,"
+          + "\"included\":true},\"source\":\"pricing-v3\",\"cacheHit\":false,"
+          + "\"rules\":[\"base-price\",\"volume-tier-1\",\"loyalty-gold\",\"region-de\"],"
+          + "\"computedBy\":\"pricing-7f9c6d-x2k4p\",\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}";
 
   private PublisherThroughput() {}
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Path dir = Files.createTempDirectory("retrace-bench-publisher");
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0, Map.of());
         SchemaRegistryServer registry =
@@ -62,10 +73,11 @@ public final class PublisherThroughput {
       long bytes = 0;
       AvroSerializer<RecordedEvent> sizer = new AvroSerializer<>();
       sizer.configure(Map.of("schema.registry.url", registry.url()), false);
-      for (int i = 0; i < 1000; i++) {
+      for (int i = 0; i < 6000; i++) {
         bytes += sizer.serialize("size", events.get(i)).length;
       }
-      System.out.printf(Locale.ROOT, "%d events, ~%d bytes each%n", n, bytes / 1000);
+      System.out.printf(
+          Locale.ROOT, "%d events, ~%d bytes each (Avro, uncompressed)%n", n, bytes / 6000);
 
       TopicAdmin.ensure(
           admin,
@@ -74,52 +86,71 @@ public final class PublisherThroughput {
               Topics.recording("agent", 3),
               Topics.recording("agent-redacted", 3)),
           (short) 1);
-      // A first pass warms the JIT and the broker for both paths; only the second counts.
-      plain(kafka.bootstrapServers(), registry.url(), retarget(events.subList(0, n / 4), "plain"));
-      double plain = plain(kafka.bootstrapServers(), registry.url(), retarget(events, "plain"));
-      double agent =
-          agent(
-              kafka.bootstrapServers(),
-              registry.url(),
-              retarget(events, "agent"),
-              dir,
-              UnaryOperator.identity());
       Redactor redactor =
           Redactor.create(
               RedactionPolicy.defaults(),
               "bench-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8),
               "agent");
-      double redacted =
-          agent(
-              kafka.bootstrapServers(),
-              registry.url(),
-              retarget(events, "agent-redacted"),
-              dir,
-              redactor::redact);
-      System.out.printf(Locale.ROOT, "plain KafkaProducer loop:     %,.0f events/s%n", plain);
+      String bootstrap = kafka.bootstrapServers();
+      List<RecordedEvent> plainEvents = retarget(events, "plain");
+      List<RecordedEvent> agentEvents = retarget(events, "agent");
+      List<RecordedEvent> redactedEvents = retarget(events, "agent-redacted");
+      // A first pass of each path warms the JIT and the broker; only the rounds after it count.
+      plain(bootstrap, registry.url(), plainEvents.subList(0, n / 4));
+      agent(
+          bootstrap, registry.url(), agentEvents.subList(0, n / 4), dir, UnaryOperator.identity());
+      agent(bootstrap, registry.url(), redactedEvents.subList(0, n / 4), dir, redactor::redact);
+      double[] plain = new double[rounds];
+      double[] agent = new double[rounds];
+      double[] redacted = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        plain[r] = plain(bootstrap, registry.url(), plainEvents);
+        agent[r] = agent(bootstrap, registry.url(), agentEvents, dir, UnaryOperator.identity());
+        redacted[r] = agent(bootstrap, registry.url(), redactedEvents, dir, redactor::redact);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: plain %,.0f/s, agent %,.0f/s (%.2f), agent + redaction %,.0f/s (%.2f)%n",
+            r + 1,
+            plain[r],
+            agent[r],
+            agent[r] / plain[r],
+            redacted[r],
+            redacted[r] / plain[r]);
+      }
+      double[] agentRatio = new double[rounds];
+      double[] redactedRatio = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        agentRatio[r] = agent[r] / plain[r];
+        redactedRatio[r] = redacted[r] / plain[r];
+      }
+      System.out.printf(
+          Locale.ROOT, "median of %d rounds (ratios: median of each round's):%n", rounds);
+      System.out.printf(
+          Locale.ROOT, "plain KafkaProducer loop:     %,.0f events/s%n", median(plain));
       System.out.printf(
           Locale.ROOT,
           "agent publisher:              %,.0f events/s (%.2f of plain)%n",
-          agent,
-          agent / plain);
+          median(agent),
+          median(agentRatio));
       System.out.printf(
           Locale.ROOT,
           "agent publisher + redaction:  %,.0f events/s (%.2f of plain)%n",
-          redacted,
-          redacted / plain);
+          median(redacted),
+          median(redactedRatio));
     }
   }
 
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** The same producer settings as the agent's sink, the same serializer, a send loop. */
   private static double plain(String bootstrap, String registry, List<RecordedEvent> events)
       throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    config.put("schema.registry.url", registry);
+    Map<String, Object> config =
+        KafkaSink.producerConfig(bootstrap, registry, Duration.ofSeconds(30));
     AvroSerializer<RecordedEvent> values = new AvroSerializer<>();
     values.configure(config, false);
     try (KafkaProducer<String, RecordedEvent> producer =
@@ -134,6 +165,10 @@ public final class PublisherThroughput {
     }
   }
 
+  /**
+   * Events already in the buffer, drained by the publisher until the broker acknowledged all of
+   * them; timed from the moment the sink is open, as the plain loop is timed from its producer's.
+   */
   private static double agent(
       String bootstrap,
       String registry,
@@ -144,7 +179,7 @@ public final class PublisherThroughput {
     EventBuffer buffer = new EventBuffer(events.size() + 1024);
     AgentMetrics metrics = new AgentMetrics(buffer);
     events.forEach(buffer::offer);
-    long start = System.nanoTime();
+    AtomicLong start = new AtomicLong();
     Publisher publisher =
         new Publisher(
             buffer,
@@ -156,7 +191,7 @@ public final class PublisherThroughput {
                     3,
                     Duration.ofSeconds(30),
                     metrics),
-            () -> {},
+            () -> start.set(System.nanoTime()),
             (session, dropped) -> {
               throw new IllegalStateException("no drops expected");
             },
@@ -164,9 +199,9 @@ public final class PublisherThroughput {
             metrics);
     publisher.start();
     while (metrics.getSent() < events.size()) {
-      Thread.sleep(5);
+      Thread.sleep(1);
     }
-    double rate = events.size() / ((System.nanoTime() - start) / 1e9);
+    double rate = events.size() / ((System.nanoTime() - start.get()) / 1e9);
     publisher.close(10_000);
     return rate;
   }
@@ -182,7 +217,10 @@ public final class PublisherThroughput {
       ((io.retrace.schemas.event.HttpExchange) inbound.getPayload())
           .setResponseBody(EventBuilder.json(ORDER_JSON));
       events.add(inbound);
-      events.add(b.httpClient("GET", "http://pricing.local/quote?product=1&qty=2", 200));
+      RecordedEvent quote = b.httpClient("GET", "http://pricing.local/quote?product=1&qty=2", 200);
+      ((io.retrace.schemas.event.HttpExchange) quote.getPayload())
+          .setResponseBody(EventBuilder.json(QUOTE_JSON));
+      events.add(quote);
       events.add(
           b.jdbcQuery(
               "select name, price from product where id = ?",
