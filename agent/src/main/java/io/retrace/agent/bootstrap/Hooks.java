@@ -21,6 +21,14 @@ public interface Hooks {
   void serverExit(Object handle, Object exchange, Throwable thrown);
 
   /**
+   * The server's own work for a recorded exchange starts (the JDK server formatting its {@code
+   * Date} header): nothing is captured until {@link #containerExit}. Returns whether it entered.
+   */
+  boolean containerEnter();
+
+  void containerExit(boolean entered);
+
+  /**
    * A servlet's {@code service(HttpServletRequest, HttpServletResponse)} starts. Returns null, or
    * {handle for {@link #servletExit}, request, response}: the request and response the servlet
    * should go on with (wrappers that copy the bodies as they pass).
@@ -86,6 +94,14 @@ public interface Hooks {
 
         @Override
         public void serverExit(Object handle, Object exchange, Throwable thrown) {}
+
+        @Override
+        public boolean containerEnter() {
+          return false;
+        }
+
+        @Override
+        public void containerExit(boolean entered) {}
 
         @Override
         public Object[] servletEnter(Object request, Object response) {

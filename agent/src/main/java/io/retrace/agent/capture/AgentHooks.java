@@ -118,6 +118,24 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
+  public boolean containerEnter() {
+    SessionContext ctx = SessionContext.current();
+    if (ctx == null || ctx.inDependency) {
+      return false;
+    }
+    ctx.inDependency = true;
+    return true;
+  }
+
+  @Override
+  public void containerExit(boolean entered) {
+    SessionContext ctx = SessionContext.current();
+    if (entered && ctx != null) {
+      ctx.inDependency = false;
+    }
+  }
+
+  @Override
   public Object[] servletEnter(Object request, Object response) {
     if (!Dispatch.enter()) {
       return null;

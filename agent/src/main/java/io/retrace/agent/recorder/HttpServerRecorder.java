@@ -12,7 +12,8 @@ import net.bytebuddy.asm.Advice;
  * Inbound HTTP on the JDK's {@code com.sun.net.httpserver}. Every exchange passes through {@code
  * Filter.Chain.doFilter} on its way to the context's handler, whatever the handler is (a class, a
  * lambda, a method reference) — one exact-name match instead of matching every class against {@code
- * HttpHandler}. The adapter records only the outermost call of a thread.
+ * HttpHandler}. The adapter records only the outermost call of a thread. The server's own clock
+ * read for the {@code Date} header of a response is not the application's and is not captured.
  */
 public final class HttpServerRecorder implements Recorder {
   @Override
@@ -30,7 +31,35 @@ public final class HttpServerRecorder implements Recorder {
                     named("doFilter")
                         .and(takesArguments(1))
                         .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
-                    HandleAdvice.class.getName()));
+                    HandleAdvice.class.getName()))
+        .type(named("sun.net.httpserver.ExchangeImpl"))
+        .transform(
+            Recorder.advice(agentLoader)
+                .advice(
+                    named("sendResponseHeaders").and(takesArguments(int.class, long.class)),
+                    ContainerAdvice.class.getName()));
+  }
+
+  /**
+   * Around {@code ExchangeImpl.sendResponseHeaders}: the server reads the clock for its {@code
+   * Date} header there. That read is the server's, not the application's (the header is in the
+   * recorded response anyway), so, as inside a dependency call, nothing is captured; the same scope
+   * holds in replay, so both runs see the same reads.
+   */
+  public static final class ContainerAdvice {
+    private ContainerAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static boolean enter() {
+      return Dispatch.mode != Dispatch.OFF && Dispatch.hooks.containerEnter();
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@Advice.Enter boolean entered) {
+      if (entered) {
+        Dispatch.hooks.containerExit(true);
+      }
+    }
   }
 
   /** Around {@code Filter.Chain.doFilter(HttpExchange)}. */
