@@ -165,9 +165,7 @@ public final class CallRecorder {
         eventIdPrefix + seq,
         recording == null ? "unknown" : recording,
         ctx == null ? null : ctx.sessionId,
-        ctx == null
-            ? NoCorrelation.INSTANCE
-            : new Correlation(ctx.traceId, ctx.spanId, ctx.requestId),
+        ctx == null ? NoCorrelation.INSTANCE : correlation(ctx),
         origin(),
         new ThreadInfo(thread.getName(), thread.getId(), false),
         seq,
@@ -180,6 +178,15 @@ public final class CallRecorder {
         List.of(),
         null,
         Map.of());
+  }
+
+  private static Correlation correlation(SessionContext ctx) {
+    Correlation c = ctx.correlation;
+    if (c == null) {
+      c = new Correlation(ctx.traceId, ctx.spanId, ctx.requestId);
+      ctx.correlation = c;
+    }
+    return c;
   }
 
   /** A marker event outside any session (recording start/stop). */

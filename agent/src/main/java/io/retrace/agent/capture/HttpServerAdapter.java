@@ -124,7 +124,7 @@ public final class HttpServerAdapter {
       host =
           exchange.getLocalAddress().getHostString() + ":" + exchange.getLocalAddress().getPort();
     }
-    String scheme = exchange.getClass().getName().contains("Https") ? "https" : "http";
+    String scheme = exchange instanceof com.sun.net.httpserver.HttpsExchange ? "https" : "http";
     return scheme + "://" + host + exchange.getRequestURI();
   }
 

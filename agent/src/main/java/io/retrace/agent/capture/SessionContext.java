@@ -1,5 +1,7 @@
 package io.retrace.agent.capture;
 
+import io.retrace.schemas.event.Correlation;
+
 /**
  * The session (one request / correlation id) the current thread works for, and the call it is
  * inside of, so that nested calls get a parent call id. Travels with work handed to other threads
@@ -23,6 +25,12 @@ public final class SessionContext {
    * recording without running it; so nothing is captured inside it.
    */
   boolean inDependency;
+
+  /**
+   * The events' correlation record, built by the first event of the session and shared by the rest
+   * (and by forks): Avro records are never modified once written, and redaction copies.
+   */
+  Correlation correlation;
 
   SessionContext(String sessionId, String traceId, String spanId, String requestId, long call) {
     this.sessionId = sessionId;
@@ -52,6 +60,7 @@ public final class SessionContext {
   SessionContext fork() {
     SessionContext copy = new SessionContext(sessionId, traceId, spanId, requestId, currentCall);
     copy.inDependency = inDependency;
+    copy.correlation = correlation;
     return copy;
   }
 

@@ -23,9 +23,10 @@ import java.util.regex.Pattern;
 /**
  * The example order service under load with the agent recording (to a file, redaction on) against
  * the same service with no agent, alternating in one run: start-up time to "listening", requests
- * per second and p99 latency at a fixed concurrency, and heap in use after a full GC. Each round
- * also starts the service with the agent attached but waiting for a trigger (admin endpoint, no
- * recording), the state of a fleet between captures, and reports its start-up.
+ * per second and p99 latency at a fixed concurrency, the service's CPU time per request, and heap
+ * in use after a full GC. Each round also starts the service with the agent attached but waiting
+ * for a trigger (admin endpoint, no recording), the state of a fleet between captures, and reports
+ * its start-up.
  *
  * <p>Run from the repository root: {@code bench/run --main io.retrace.bench.agent.ServiceOverhead
  * [requests] [rounds]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...} adds agent options.
@@ -43,7 +44,12 @@ public final class ServiceOverhead {
 
   private ServiceOverhead() {}
 
-  record Result(long startupMillis, double requestsPerSecond, double p99Millis, long heapKb) {}
+  record Result(
+      long startupMillis,
+      double requestsPerSecond,
+      double p99Millis,
+      long heapKb,
+      double cpuMillisPer1000) {}
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
@@ -93,23 +99,27 @@ public final class ServiceOverhead {
         CLIENTS);
     System.out.printf(
         Locale.ROOT,
-        "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB%n",
+        "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req%n",
         a.startupMillis,
         a.requestsPerSecond,
         a.p99Millis,
-        a.heapKb);
+        a.heapKb,
+        a.cpuMillisPer1000);
     System.out.printf(
         Locale.ROOT,
-        "agent:      start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB%n",
+        "agent:      start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req%n",
         b.startupMillis,
         b.requestsPerSecond,
         b.p99Millis,
-        b.heapKb);
+        b.heapKb,
+        b.cpuMillisPer1000);
     System.out.printf(
         Locale.ROOT,
-        "agent/none: throughput %.3f, p99 %.3f, start-up +%d ms, heap +%d KB%n",
+        "agent/none: throughput %.3f, p99 %.3f, CPU per request %.3f, start-up +%d ms, heap +%d"
+            + " KB%n",
         b.requestsPerSecond / a.requestsPerSecond,
         b.p99Millis / a.p99Millis,
+        b.cpuMillisPer1000 / a.cpuMillisPer1000,
         b.startupMillis - a.startupMillis,
         b.heapKb - a.heapKb);
     System.out.printf(
@@ -149,21 +159,28 @@ public final class ServiceOverhead {
     long startup = (System.nanoTime() - start) / 1_000_000;
     try {
       if (requests == 0) {
-        return new Result(startup, 0, 0, 0);
+        return new Result(startup, 0, 0, 0, 0);
       }
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + port + "/orders");
       load(http, uri, requests / 3); // warm-up
+      long cpuStart = cpuNanos(process);
       long loadStart = System.nanoTime();
       List<Long> latencies = load(http, uri, requests);
       double seconds = (System.nanoTime() - loadStart) / 1e9;
+      double cpuPer1000 = (cpuNanos(process) - cpuStart) / 1e6 / requests * 1000;
       Collections.sort(latencies);
       double p99 = latencies.get((int) (latencies.size() * 0.99)) / 1e6;
-      return new Result(startup, requests / seconds, p99, heapUsedKb(process.pid()));
+      return new Result(startup, requests / seconds, p99, heapUsedKb(process.pid()), cpuPer1000);
     } finally {
       process.destroy();
       process.waitFor();
     }
+  }
+
+  /** CPU time the service's process has used so far (all its threads, the agent's included). */
+  private static long cpuNanos(Process process) {
+    return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
   private static List<Long> load(HttpClient http, URI uri, int requests) throws Exception {
@@ -221,7 +238,8 @@ public final class ServiceOverhead {
         median(results.stream().mapToDouble(Result::startupMillis).toArray()).longValue(),
         median(results.stream().mapToDouble(Result::requestsPerSecond).toArray()),
         median(results.stream().mapToDouble(Result::p99Millis).toArray()),
-        median(results.stream().mapToDouble(Result::heapKb).toArray()).longValue());
+        median(results.stream().mapToDouble(Result::heapKb).toArray()).longValue(),
+        median(results.stream().mapToDouble(Result::cpuMillisPer1000).toArray()));
   }
 
   private static Double median(double[] values) {
