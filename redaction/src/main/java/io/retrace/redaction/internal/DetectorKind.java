@@ -22,10 +22,12 @@ public enum DetectorKind {
   private static final DetectorKind[] ALL = values();
 
   private final String id;
+  private final String ruleName;
   private final ActionSpec defaultAction;
 
   DetectorKind(String id, ActionSpec defaultAction) {
     this.id = id;
+    this.ruleName = "detector." + id;
     this.defaultAction = defaultAction;
   }
 
@@ -34,8 +36,9 @@ public enum DetectorKind {
     return id;
   }
 
+  /** The rule name in notes: {@code detector.<id>}. */
   public String ruleName() {
-    return "detector." + id;
+    return ruleName;
   }
 
   public ActionSpec defaultAction() {

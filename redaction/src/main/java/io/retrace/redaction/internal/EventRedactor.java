@@ -235,18 +235,7 @@ public final class EventRedactor {
       return null;
     }
     return switch (type) {
-      case JSON ->
-          rewrite(
-              b,
-              text,
-              JsonRedactor.redact(
-                  text,
-                  scope.json,
-                  scope.failClosed ? scope.allowJson : null,
-                  field,
-                  scope.text,
-                  hasher,
-                  notes));
+      case JSON -> json(b, bytes, offset, text, field, scope, notes);
       case FORM ->
           rewrite(
               b,
@@ -261,6 +250,39 @@ public final class EventRedactor {
                   notes));
       default -> textBody(b, text, field, scope, notes);
     };
+  }
+
+  /**
+   * A JSON body: spliced in place when the fast path can (as bytes when the body is ASCII, that is
+   * has as many characters as bytes), else rewritten by the streaming path.
+   */
+  private Body json(
+      Body b, byte[] bytes, int offset, String text, String field, Scope scope, Notes notes) {
+    if (!scope.failClosed) {
+      Edits edits = JsonSplicer.splice(text, scope.json, scope.detectors, hasher, field, notes);
+      if (edits != null) {
+        if (edits.isEmpty()) {
+          return b;
+        }
+        byte[] out =
+            text.length() == b.getBytes().remaining()
+                ? edits.applyToAscii(bytes, offset, text.length())
+                : edits.applyTo(text).getBytes(StandardCharsets.UTF_8);
+        return new Body(
+            ByteBuffer.wrap(out), b.getContentType(), b.getTruncated(), b.getOriginalSize());
+      }
+    }
+    return rewrite(
+        b,
+        text,
+        JsonRedactor.streaming(
+            text,
+            scope.json,
+            scope.failClosed ? scope.allowJson : null,
+            field,
+            scope.text,
+            hasher,
+            notes));
   }
 
   private Body textBody(Body b, String text, String field, Scope scope, Notes notes) {

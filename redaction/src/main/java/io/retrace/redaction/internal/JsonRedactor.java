@@ -72,11 +72,26 @@ public final class JsonRedactor implements NoteField {
       Hasher hasher,
       Notes notes) {
     if (allow == null) {
-      String spliced = JsonSplicer.splice(json, rules, text.detectors(), hasher, field, notes);
-      if (spliced != JsonSplicer.GIVE_UP) {
-        return spliced;
+      Edits edits = JsonSplicer.splice(json, rules, text.detectors(), hasher, field, notes);
+      if (edits != null) {
+        return edits.applyTo(json);
       }
     }
+    return streaming(json, rules, allow, field, text, hasher, notes);
+  }
+
+  /**
+   * {@link #redact} without trying the fast path first: for callers that have tried {@link
+   * JsonSplicer} themselves.
+   */
+  static String streaming(
+      String json,
+      JsonRules rules,
+      List<JsonPath> allow,
+      String field,
+      TextRedactor text,
+      Hasher hasher,
+      Notes notes) {
     return new JsonRedactor(rules, allow, field, text, hasher, notes).run(json);
   }
 

@@ -4,17 +4,15 @@ import java.util.Arrays;
 
 /**
  * The fast path for JSON bodies: the detectors scan the raw text once, and a light tokenizer (no
- * objects, no tree) maps each match to the JSON value it lies in and its path, so that the match is
- * spliced into the text in place. Anything it cannot do exactly — a member a path rule may match,
- * escapes in the text, a match that is not inside one value, malformed JSON — makes it give up and
- * the caller takes the full streaming path ({@link JsonRedactor}).
+ * objects, no tree) maps each match to the JSON value it lies in and its path, so that the match
+ * becomes an edit of the text in place ({@link Edits}). Anything it cannot do exactly — a member a
+ * path rule may match, escapes in the text, a match that is not inside one value, malformed JSON —
+ * makes it give up and the caller takes the full streaming path ({@link JsonRedactor}).
  */
 final class JsonSplicer {
-  /** Returned when the fast path cannot decide. */
-  static final String GIVE_UP = new String("give up");
-
   private final String json;
   private final Spans spans;
+  private final Edits edits = new Edits();
   // Member names as offsets into the text: strings are built only for the path of a match.
   private int[] keyFrom = new int[16];
   private int[] keyTo = new int[16];
@@ -22,8 +20,6 @@ final class JsonSplicer {
   private boolean[] inObject = new boolean[16];
   private int depth;
   private int nextSpan;
-  private StringBuilder out;
-  private int copied;
 
   private JsonSplicer(String json, Spans spans) {
     this.json = json;
@@ -31,10 +27,10 @@ final class JsonSplicer {
   }
 
   /**
-   * The redacted document (the same instance when clean), or {@link #GIVE_UP}. Detector matches are
-   * noted with their path below {@code field}.
+   * The edits that redact the document (none when it is clean), or null when the fast path cannot
+   * decide. Detector matches are noted with their path below {@code field}.
    */
-  static String splice(
+  static Edits splice(
       String json,
       JsonRules rules,
       ActionSpec[] detectors,
@@ -42,16 +38,16 @@ final class JsonSplicer {
       String field,
       Notes notes) {
     if (json.indexOf('\\') >= 0 || rules.hasUnkeyedRules()) {
-      return GIVE_UP;
+      return null;
     }
     Spans spans = new Spans();
     Detectors.scan(json, null, detectors, spans);
     spans.normalize();
     JsonSplicer s = new JsonSplicer(json, spans);
-    return s.run(rules, detectors, hasher, field, notes);
+    return s.run(rules, detectors, hasher, field, notes) ? s.edits : null;
   }
 
-  private String run(
+  private boolean run(
       JsonRules rules, ActionSpec[] detectors, Hasher hasher, String field, Notes notes) {
     int n = json.length();
     int i = 0;
@@ -72,14 +68,14 @@ final class JsonSplicer {
         }
         case '}', ']' -> {
           if (depth == 0) {
-            return GIVE_UP;
+            return false;
           }
           depth--;
           i++;
         }
         case ',' -> {
           if (depth == 0) {
-            return GIVE_UP;
+            return false;
           }
           if (inObject[depth - 1]) {
             expectKey = true;
@@ -91,13 +87,13 @@ final class JsonSplicer {
         case '"' -> {
           int end = json.indexOf('"', i + 1);
           if (end < 0) {
-            return GIVE_UP;
+            return false;
           }
           // The colon after a member name and the comma after a value are taken here, as the
           // switch would take them next: one dispatch per member instead of three.
           if (expectKey) {
             if (rules.mayMatchKey(json, i + 1, end)) {
-              return GIVE_UP;
+              return false;
             }
             keyFrom[depth - 1] = i + 1;
             keyTo[depth - 1] = end;
@@ -108,7 +104,7 @@ final class JsonSplicer {
             }
           } else {
             if (!value(i + 1, end, true, detectors, hasher, field, notes)) {
-              return GIVE_UP;
+              return false;
             }
             i = end + 1;
             if (i < n && json.charAt(i) == ',' && depth > 0) {
@@ -127,26 +123,19 @@ final class JsonSplicer {
             end++;
           }
           if (end == i || expectKey) {
-            return GIVE_UP;
+            return false;
           }
           if (!value(i, end, false, detectors, hasher, field, notes)) {
-            return GIVE_UP;
+            return false;
           }
           i = end;
         }
       }
       if (nextSpan < spans.size() && spans.start(nextSpan) < i) {
-        return GIVE_UP; // a match outside any value, e.g. in a member name
+        return false; // a match outside any value, e.g. in a member name
       }
     }
-    if (nextSpan < spans.size()) {
-      return GIVE_UP;
-    }
-    if (out == null) {
-      return json;
-    }
-    out.append(json, copied, n);
-    return out.toString();
+    return nextSpan == spans.size();
   }
 
   private static boolean isScalarChar(char c) {
@@ -170,7 +159,7 @@ final class JsonSplicer {
     depth++;
   }
 
-  /** Splices the matches inside the value at [from, to); false when one is not inside it. */
+  /** Edits the matches inside the value at [from, to); false when one is not inside it. */
   private boolean value(
       int from,
       int to,
@@ -188,18 +177,9 @@ final class JsonSplicer {
       DetectorKind kind = spans.kind(nextSpan);
       ActionSpec action = detectors[kind.ordinal()];
       String replaced = action.apply(json.substring(s, e), hasher);
-      if (out == null) {
-        out = new StringBuilder(json.length());
-      }
-      out.append(json, copied, s);
-      if (!string) {
-        out.append('"');
-      }
-      escape(replaced == null ? "" : replaced, out);
-      if (!string) {
-        out.append('"');
-      }
-      copied = e;
+      String escaped = escape(replaced == null ? "" : replaced);
+      // A number becomes a string with its redacted text.
+      edits.add(s, e, string ? escaped : '"' + escaped + '"');
       notes.add(kind.ruleName(), field + JsonPath.format(location(), depth), action.kind());
       nextSpan++;
     }
@@ -215,8 +195,17 @@ final class JsonSplicer {
     return path;
   }
 
-  private static void escape(String s, StringBuilder out) {
-    for (int i = 0; i < s.length(); i++) {
+  /** {@code s} as the content of a JSON string; {@code s} itself when nothing needs escaping. */
+  static String escape(String s) {
+    int i = 0;
+    while (i < s.length() && !needsEscape(s.charAt(i))) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length() + 8).append(s, 0, i);
+    for (; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         out.append('\\').append(c);
@@ -226,5 +215,10 @@ final class JsonSplicer {
         out.append(c);
       }
     }
+    return out.toString();
+  }
+
+  private static boolean needsEscape(char c) {
+    return c == '"' || c == '\\' || c < 0x20;
   }
 }
