@@ -131,9 +131,6 @@ public final class Detectors {
         on(enabled, DetectorKind.CARD)
             || on(enabled, DetectorKind.SSN)
             || on(enabled, DetectorKind.PHONE);
-    // Numbers are parsed where the pass meets them; scratch for their digits and groups.
-    char[] digitBuf = null;
-    int[] groups = null;
     boolean at = false;
     boolean scheme = false;
     boolean eyj = false;
@@ -171,11 +168,7 @@ public final class Detectors {
         }
         // Fewer than 8 digits that no separator joins to more cannot be a card, SSN or phone.
         if (numeric && (end - i >= 8 || k == RUN_OPEN || joinsDigits(text, end))) {
-          if (digitBuf == null) {
-            digitBuf = new char[24];
-            groups = new int[MAX_GROUPS];
-          }
-          end = digitRun(text, i, enabled, digitBuf, groups, out);
+          end = digitRun(text, i, enabled, out);
         }
         i = end;
         continue;
@@ -491,15 +484,15 @@ public final class Detectors {
 
   // --- cards, SSNs, phones: one scan over runs of digits joined by single separators.
 
-  private static final int MAX_GROUPS = 8;
-
   /**
    * Parses the number starting at {@code i} (a digit, or {@code +}/{@code (} before one): digits
    * joined by up to two separator characters. Adds it as a card, SSN or phone when it is one, and
    * returns where the number ends.
    */
-  private static int digitRun(
-      String text, int i, ActionSpec[] enabled, char[] digitBuf, int[] groups, Spans out) {
+  private static int digitRun(String text, int i, ActionSpec[] enabled, Spans out) {
+    // Numbers are parsed where the pass meets them, in the scratch that comes with the spans.
+    char[] digitBuf = out.digits;
+    int[] groups = out.groups;
     int n = text.length();
     char c = text.charAt(i);
     boolean plus = c == '+';
@@ -531,7 +524,7 @@ public final class Detectors {
         sepBits |= sepBit(text.charAt(k));
         k++;
       }
-      if (k > j && k < n && isDigit(text.charAt(k)) && ngroups < MAX_GROUPS - 1) {
+      if (k > j && k < n && isDigit(text.charAt(k)) && ngroups < groups.length - 1) {
         groups[ngroups++] = groupLen;
         groupLen = 0;
         seps |= sepBits;

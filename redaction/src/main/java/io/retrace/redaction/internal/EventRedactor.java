@@ -139,14 +139,16 @@ public final class EventRedactor {
     int q = url.indexOf('?');
     int hash = url.indexOf('#', q < 0 ? 0 : q);
     int queryEnd = hash < 0 ? url.length() : hash;
-    String head = q < 0 ? url.substring(0, queryEnd) : url.substring(0, q);
+    String head = url.substring(0, q < 0 ? queryEnd : q);
     String newHead = scope.text.redact(head, null, () -> "request.url", notes);
-    String query = q < 0 ? null : url.substring(q + 1, queryEnd);
+    // The query is redacted where it lies in the URL; null when it did not change.
     String newQuery =
-        query == null
+        q < 0
             ? null
             : FormRedactor.redact(
-                query,
+                url,
+                q + 1,
+                queryEnd,
                 scope.query,
                 scope.failClosed ? scope.allowQuery : null,
                 "request.query.",
@@ -158,11 +160,13 @@ public final class EventRedactor {
         fragment == null
             ? null
             : scope.text.redact(fragment, null, () -> "request.url.fragment", notes);
-    if (newHead == head && newQuery == query && newFragment == fragment) {
+    if (newHead == head && newQuery == null && newFragment == fragment) {
       return url;
     }
     StringBuilder sb = new StringBuilder(url.length()).append(newHead);
-    if (newQuery != null && !newQuery.isEmpty()) {
+    if (newQuery == null && queryEnd > q + 1 && q >= 0) {
+      sb.append(url, q, queryEnd);
+    } else if (newQuery != null && !newQuery.isEmpty()) {
       sb.append('?').append(newQuery);
     }
     if (newFragment != null) {

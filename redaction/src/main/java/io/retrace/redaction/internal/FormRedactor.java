@@ -25,31 +25,54 @@ public final class FormRedactor {
       TextRedactor text,
       Hasher hasher,
       Notes notes) {
-    if (form.isEmpty()) {
-      return form;
+    String redacted = redact(form, 0, form.length(), rules, allow, field, text, hasher, notes);
+    return redacted == null ? form : redacted;
+  }
+
+  /**
+   * {@link #redact(String, NameTable, NameTable, String, TextRedactor, Hasher, Notes)} for the form
+   * at {@code [from, to)} of {@code text} (a URL's query), without copying it: null when nothing
+   * changed.
+   */
+  public static String redact(
+      String text,
+      int from,
+      int to,
+      NameTable<Scope.Rule> rules,
+      NameTable<Boolean> allow,
+      String field,
+      TextRedactor detectors,
+      Hasher hasher,
+      Notes notes) {
+    if (from == to) {
+      return null;
     }
     StringBuilder out = null;
-    int pos = 0;
-    int n = form.length();
-    while (pos <= n) {
-      int amp = form.indexOf('&', pos);
-      int end = amp < 0 ? n : amp;
-      String pair = form.substring(pos, end);
-      String replacement = pair(pair, rules, allow, field, text, hasher, notes);
-      if (replacement != pair && out == null) {
-        out = new StringBuilder(n);
-        out.append(form, 0, pos);
+    int pos = from;
+    while (pos <= to) {
+      int end = pos;
+      while (end < to && text.charAt(end) != '&') {
+        end++;
+      }
+      String replacement = pair(text, pos, end, rules, allow, field, detectors, hasher, notes);
+      if (replacement != KEEP && out == null) {
+        out = new StringBuilder(to - from);
+        out.append(text, from, pos);
       }
       if (out != null && replacement != null) {
         if (out.length() > 0 && out.charAt(out.length() - 1) != '&') {
           out.append('&');
         }
-        out.append(replacement);
+        if (replacement == KEEP) {
+          out.append(text, pos, end);
+        } else {
+          out.append(replacement);
+        }
       }
       pos = end + 1;
     }
     if (out == null) {
-      return form;
+      return null;
     }
     if (out.length() > 0 && out.charAt(out.length() - 1) == '&') {
       out.setLength(out.length() - 1);
@@ -57,51 +80,76 @@ public final class FormRedactor {
     return out.toString();
   }
 
-  /** The pair as it should be written: itself, a rewritten pair, or null when dropped. */
+  /** Returned by {@link #pair} for a pair written as it is. */
+  private static final String KEEP = new String("keep");
+
+  /**
+   * How the pair at {@code [from, to)} of {@code text} should be written: {@link #KEEP}, a
+   * rewritten pair, or null when dropped.
+   */
   private static String pair(
-      String pair,
+      String text,
+      int from,
+      int to,
       NameTable<Scope.Rule> rules,
       NameTable<Boolean> allow,
       String field,
-      TextRedactor text,
+      TextRedactor detectors,
       Hasher hasher,
       Notes notes) {
-    if (pair.isEmpty()) {
-      return pair;
+    if (from == to) {
+      return KEEP;
     }
-    int eq = pair.indexOf('=');
-    String rawName = eq < 0 ? pair : pair.substring(0, eq);
-    String name = decode(rawName);
+    int eq = from;
+    while (eq < to && text.charAt(eq) != '=') {
+      eq++;
+    }
+    String name = decode(text, from, eq);
     Scope.Rule rule = rules.get(name);
     if (rule != null) {
       notes.add(rule.name(), field + name, rule.action().kind());
-      if (eq < 0 || rule.action().drops()) {
-        return rule.action().drops() ? null : pair;
+      if (eq == to || rule.action().drops()) {
+        return rule.action().drops() ? null : KEEP;
       }
-      String value = decode(pair.substring(eq + 1));
-      return rawName + '=' + encode(rule.action().apply(value, hasher));
+      String value = decode(text, eq + 1, to);
+      return rewritten(text, from, eq, rule.action().apply(value, hasher));
     }
     if (allow != null && !allow.contains(name)) {
       notes.add("fail-closed", field + name, RedactionAction.DROP);
       return null;
     }
-    if (eq < 0) {
-      return pair;
+    if (eq == to) {
+      return KEEP;
     }
-    String value = decode(pair.substring(eq + 1));
-    String redacted = text.redact(value, name, () -> field + name, notes);
-    return redacted == value ? pair : rawName + '=' + encode(redacted);
+    String value = decode(text, eq + 1, to);
+    String redacted = detectors.redact(value, name, () -> field + name, notes);
+    return redacted == value ? KEEP : rewritten(text, from, eq, redacted);
   }
 
-  private static String decode(String s) {
-    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
-      return s;
+  /** The raw name at {@code [from, eq)} of {@code text}, '=', and {@code value} encoded. */
+  private static String rewritten(String text, int from, int eq, String value) {
+    String encoded = encode(value);
+    return new StringBuilder(eq - from + 1 + encoded.length())
+        .append(text, from, eq)
+        .append('=')
+        .append(encoded)
+        .toString();
+  }
+
+  /** The text at {@code [from, to)} URL-decoded; as it is when it holds nothing to decode. */
+  private static String decode(String text, int from, int to) {
+    String s = text.substring(from, to);
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c == '%' || c == '+') {
+        try {
+          return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          return s; // a stray '%': scan the text as it is
+        }
+      }
     }
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s; // a stray '%': scan the text as it is
-    }
+    return s;
   }
 
   /** {@link URLEncoder#encode(String, java.nio.charset.Charset)} in UTF-8, without its copies. */

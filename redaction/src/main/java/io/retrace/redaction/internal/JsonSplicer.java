@@ -40,7 +40,7 @@ final class JsonSplicer {
     if (json.indexOf('\\') >= 0 || rules.hasUnkeyedRules()) {
       return null;
     }
-    Spans spans = new Spans();
+    Spans spans = Spans.forThread();
     Detectors.scan(json, null, detectors, spans);
     spans.normalize();
     JsonSplicer s = new JsonSplicer(json, spans);

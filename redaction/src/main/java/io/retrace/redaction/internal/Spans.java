@@ -4,13 +4,30 @@ import java.util.Arrays;
 
 /**
  * Detector matches in one text: start/end offsets and the detector kind, in growable int arrays so
- * that scanning allocates nothing when nothing is found.
+ * that scanning allocates nothing when nothing is found; also the scratch the scan parses numbers
+ * in. {@link #forThread()} gives the one each thread reuses for every text it scans.
  */
 public final class Spans {
+  // A redaction never runs inside another on the same thread, and one text's matches are used up
+  // before the next text is scanned: one instance per thread serves every scope and redactor.
+  private static final ThreadLocal<Spans> FOR_THREAD = ThreadLocal.withInitial(Spans::new);
+
+  /** The digits of a number being parsed, and the lengths of its digit groups. */
+  final char[] digits = new char[24];
+
+  final int[] groups = new int[8];
+
   private int[] start = new int[4];
   private int[] end = new int[4];
   private int[] kind = new int[4];
   private int size;
+
+  /** This thread's instance, cleared. */
+  static Spans forThread() {
+    Spans s = FOR_THREAD.get();
+    s.clear();
+    return s;
+  }
 
   public void clear() {
     size = 0;

@@ -9,9 +9,6 @@ public final class TextRedactor {
   private final ActionSpec[] detectors;
   private final Hasher hasher;
   private final boolean any;
-  // Reused across calls: a Redactor is shared between threads, so one per thread, and one for all
-  // scopes and redactors (a redaction never runs inside another on the same thread).
-  private static final ThreadLocal<Spans> SPANS = ThreadLocal.withInitial(Spans::new);
 
   public TextRedactor(ActionSpec[] detectors, Hasher hasher) {
     this.detectors = detectors;
@@ -35,8 +32,7 @@ public final class TextRedactor {
     if (!any || text == null || text.length() < 3) {
       return text;
     }
-    Spans s = SPANS.get();
-    s.clear();
+    Spans s = Spans.forThread();
     Detectors.scan(text, context, detectors, s);
     if (s.size() == 0) {
       return text;
