@@ -248,10 +248,14 @@ abstract class ReadOnlyResultSet implements ResultSet {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface.isInstance(this)) {
-      return (T) this;
+    return unwrap(this, iface);
+  }
+
+  /** {@link java.sql.Wrapper#unwrap} of an object that wraps nothing. */
+  static <T> T unwrap(Object self, Class<T> iface) throws SQLException {
+    if (iface.isInstance(self)) {
+      return iface.cast(self);
     }
     throw new SQLException("not a wrapper of " + iface.getName());
   }

@@ -954,12 +954,8 @@ public final class RecordedResultSet extends ReadOnlyResultSet {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T unwrap(Class<T> iface) throws SQLException {
-      if (iface.isInstance(this)) {
-        return (T) this;
-      }
-      throw new SQLException("not a wrapper of " + iface.getName());
+      return ReadOnlyResultSet.unwrap(this, iface);
     }
 
     @Override
