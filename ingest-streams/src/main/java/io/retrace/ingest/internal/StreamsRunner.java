@@ -153,7 +153,9 @@ public final class StreamsRunner implements AutoCloseable {
             log.info(
                 "New recording topic; starting a new Kafka Streams client: {}", e.getMessage());
             synchronized (this) {
-              if (!closed) {
+              // Once per client: several of its threads may fail on the same topic, and the
+              // watcher may be replacing it already.
+              if (!closed && !restarting && streams == created) {
                 restarting = true;
                 watcher.execute(() -> replace(created, GroupMembershipOperation.REMAIN_IN_GROUP));
               }
@@ -218,15 +220,19 @@ public final class StreamsRunner implements AutoCloseable {
       log.warn("The Kafka Streams client did not stop within {}", closeTimeout);
     }
     synchronized (this) {
-      if (closed) {
+      try {
+        if (closed) {
+          return;
+        }
+        streamsMetrics.close();
+        streams = create();
+        streams.start();
+        metrics.clientRestarted();
+      } finally {
+        // A client that failed to start shows its own state (ERROR or NOT_RUNNING), so the service
+        // reports it instead of REBALANCING for ever.
         restarting = false;
-        return;
       }
-      streamsMetrics.close();
-      streams = create();
-      streams.start();
-      restarting = false;
-      metrics.clientRestarted();
     }
     log.info("Kafka Streams restarted with the new recording topics");
   }
