@@ -26,7 +26,8 @@ public interface Hooks {
    */
   boolean containerEnter();
 
-  void containerExit(boolean entered);
+  /** Ends what {@link #containerEnter} entered; called only when it returned true. */
+  void containerExit();
 
   /**
    * A servlet's {@code service(HttpServletRequest, HttpServletResponse)} starts. Returns null, or
@@ -101,7 +102,7 @@ public interface Hooks {
         }
 
         @Override
-        public void containerExit(boolean entered) {}
+        public void containerExit() {}
 
         @Override
         public Object[] servletEnter(Object request, Object response) {

@@ -128,9 +128,9 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
-  public void containerExit(boolean entered) {
+  public void containerExit() {
     SessionContext ctx = SessionContext.current();
-    if (entered && ctx != null) {
+    if (ctx != null) {
       ctx.inDependency = false;
     }
   }

@@ -343,9 +343,7 @@ public final class RecordedResultSet extends ReadOnlyResultSet {
     if (cursor < 1 || cursor > rows.size()) {
       throw new SQLException("no current row");
     }
-    if (index < 1 || index > columns.count()) {
-      throw new SQLException("no column " + index + " (columns: " + columns.count() + ")");
-    }
+    columns.column(index); // throws for a column out of range
     Object v = rows.get(cursor - 1)[index - 1];
     lastWasNull = v == null;
     return v;

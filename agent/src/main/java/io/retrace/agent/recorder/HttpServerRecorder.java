@@ -57,7 +57,7 @@ public final class HttpServerRecorder implements Recorder {
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter boolean entered) {
       if (entered) {
-        Dispatch.hooks.containerExit(true);
+        Dispatch.hooks.containerExit();
       }
     }
   }

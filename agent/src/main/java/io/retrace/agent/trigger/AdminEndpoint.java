@@ -145,12 +145,12 @@ public final class AdminEndpoint implements AutoCloseable {
     RecordingControl.Status started =
         control.start(
             id, window, correlation.isEmpty() ? null : new SessionIds.Scope(correlation, 1.0));
-    respond(exchange, 200, json(started));
+    respond(exchange, 200, "{" + fields(started) + "}");
   }
 
   private String status() {
-    String recording = json(control.status());
-    return recording.substring(0, recording.length() - 1)
+    return "{"
+        + fields(control.status())
         + ",\"captured\":"
         + metrics.getCaptured()
         + ",\"sent\":"
@@ -164,15 +164,16 @@ public final class AdminEndpoint implements AutoCloseable {
         + "}";
   }
 
-  /** {"recording":..,"startedAt":..,"endsAt":..}; times in ISO-8601, null when not set. */
-  private static String json(RecordingControl.Status s) {
-    return "{\"recording\":"
+  /**
+   * "recording":..,"startedAt":..,"endsAt":.. (no braces); times in ISO-8601, null when not set.
+   */
+  private static String fields(RecordingControl.Status s) {
+    return "\"recording\":"
         + json(s.recordingId())
         + ",\"startedAt\":"
         + json(s.startedAt() == null ? null : s.startedAt().toString())
         + ",\"endsAt\":"
-        + json(s.endsAt() == null ? null : s.endsAt().toString())
-        + "}";
+        + json(s.endsAt() == null ? null : s.endsAt().toString());
   }
 
   private boolean authorized(String header) {

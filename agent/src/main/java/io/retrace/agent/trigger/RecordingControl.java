@@ -135,8 +135,8 @@ public final class RecordingControl implements AutoCloseable {
   }
 
   public synchronized Status status() {
-    String id = recorder.recordingId();
-    return new Status(id, id == null ? null : startedAt, id == null ? null : endsAt);
+    // stop() clears the times with the recording, under this lock.
+    return new Status(recorder.recordingId(), startedAt, endsAt);
   }
 
   public Duration maxWindow() {

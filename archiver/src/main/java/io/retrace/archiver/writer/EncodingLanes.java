@@ -54,6 +54,7 @@ final class EncodingLanes implements AutoCloseable {
   }
 
   private final ThreadLane[] lanes;
+  private final long handoffCapacity;
   private final Lane inline = new InlineLane();
 
   /**
@@ -66,6 +67,7 @@ final class EncodingLanes implements AutoCloseable {
     for (int i = 0; i < threads; i++) {
       lanes[i] = new ThreadLane(Math.max(1, handoffBytes), "retrace-archiver-encoder-" + i);
     }
+    handoffCapacity = (long) threads * Math.max(1, handoffBytes);
   }
 
   /** The lane of a Kafka partition; always the same one. */
@@ -86,11 +88,7 @@ final class EncodingLanes implements AutoCloseable {
    * The most {@link #handedOverBytes} can be, apart from single records larger than a lane's share.
    */
   long handoffCapacity() {
-    long sum = 0;
-    for (ThreadLane lane : lanes) {
-      sum += lane.capacity;
-    }
-    return sum;
+    return handoffCapacity;
   }
 
   /** Finishes what was handed over, then stops the threads. */

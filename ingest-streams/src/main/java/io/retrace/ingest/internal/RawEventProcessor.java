@@ -5,8 +5,8 @@ import io.retrace.ingest.IngestTopics;
 import io.retrace.ingest.internal.EventValidator.Violation;
 import io.retrace.ingest.internal.StateSerdes.AgentPosition;
 import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.serde.WireFormat;
 import io.retrace.schemas.serde.WireFormatException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,7 +157,7 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
    * writer schema id is that one is learned once, by encoding the first event that has it.
    */
   private byte[] unchangedValue(byte[] raw, RecordedEvent event) {
-    int id = schemaId(raw);
+    int id = WireFormat.schemaId(raw);
     Boolean same = sameSchema.get(id);
     if (same != null) {
       return same ? raw : null;
@@ -166,13 +166,8 @@ public final class RawEventProcessor implements Processor<byte[], byte[], String
     if (sameSchema.size() >= MAX_SCHEMA_IDS) {
       sameSchema.clear();
     }
-    sameSchema.put(id, schemaId(encoded) == id);
+    sameSchema.put(id, WireFormat.schemaId(encoded) == id);
     return encoded;
-  }
-
-  /** The registry id in a value of the Confluent wire format (magic byte, 4-byte id). */
-  private static int schemaId(byte[] value) {
-    return ByteBuffer.wrap(value, 1, 4).getInt();
   }
 
   private Violation checkSequence(String topic, RecordedEvent event) {

@@ -11,9 +11,9 @@ import io.retrace.schemas.event.Origin;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.event.ThreadInfo;
 import io.retrace.schemas.registry.SchemaRegistryClient;
+import io.retrace.schemas.serde.WireFormat;
 import java.io.IOException;
 import java.lang.reflect.Array;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -58,14 +58,17 @@ public final class SessionEventDeserializer implements Deserializer<RecordedEven
 
   @Override
   public RecordedEvent deserialize(String topic, byte[] data) {
-    if (data == null || data.length < 5 || data[0] != 0) {
+    if (data == null || data.length < WireFormat.HEADER_SIZE || data[0] != WireFormat.MAGIC_BYTE) {
       return full.deserialize(topic, data);
     }
-    Plan plan = plan(ByteBuffer.wrap(data, 1, 4).getInt());
+    Plan plan = plan(WireFormat.schemaId(data));
     if (plan.steps == null) {
       return full.deserialize(topic, data);
     }
-    BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, 5, data.length - 5, decoders.get());
+    BinaryDecoder in =
+        DecoderFactory.get()
+            .binaryDecoder(
+                data, WireFormat.HEADER_SIZE, data.length - WireFormat.HEADER_SIZE, decoders.get());
     decoders.set(in);
     Fields out = new Fields();
     try {
@@ -472,7 +475,6 @@ public final class SessionEventDeserializer implements Deserializer<RecordedEven
         return null;
       }
       return (in, out) -> {
-        out.error = null;
         for (Step step : steps) {
           step.read(in, out);
         }
@@ -549,11 +551,8 @@ public final class SessionEventDeserializer implements Deserializer<RecordedEven
     }
 
     static Step optionalError(Schema schema) {
-      if (schema.getType() != Schema.Type.UNION || schema.getTypes().size() != 2) {
-        return null;
-      }
-      int branch = schema.getTypes().get(0).getType() == Schema.Type.NULL ? 1 : 0;
-      if (schema.getTypes().get(1 - branch).getType() != Schema.Type.NULL) {
+      int branch = optional(schema, Schema.Type.RECORD);
+      if (branch < 0) {
         return null;
       }
       Step error = error(schema.getTypes().get(branch));

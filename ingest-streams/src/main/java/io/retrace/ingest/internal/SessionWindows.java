@@ -30,18 +30,6 @@ public final class SessionWindows {
       this.end = end;
       this.summary = summary;
     }
-
-    public long start() {
-      return start;
-    }
-
-    public long end() {
-      return end;
-    }
-
-    public SessionSummary summary() {
-      return summary;
-    }
   }
 
   final List<Window> windows;
@@ -52,10 +40,6 @@ public final class SessionWindows {
 
   static SessionWindows empty() {
     return new SessionWindows(new ArrayList<>(1));
-  }
-
-  public List<Window> windows() {
-    return windows;
   }
 
   /** Keeps the order of a session store: by end, then by start. */
@@ -69,12 +53,8 @@ public final class SessionWindows {
     windows.add(i, w);
   }
 
-  /** The latest end of any window, or {@code Long.MIN_VALUE} when there is none. */
+  /** The latest end of any window (they are kept in order of end), or {@code Long.MIN_VALUE}. */
   long lastEnd() {
-    long last = Long.MIN_VALUE;
-    for (Window w : windows) {
-      last = Math.max(last, w.end);
-    }
-    return last;
+    return windows.isEmpty() ? Long.MIN_VALUE : windows.get(windows.size() - 1).end;
   }
 }

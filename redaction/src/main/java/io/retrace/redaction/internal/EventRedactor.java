@@ -229,7 +229,8 @@ public final class EventRedactor {
       offset = 0;
     }
     String contentType = b.getContentType() != null ? b.getContentType() : header(headers);
-    String text = utf8(bytes, offset, buf.remaining());
+    int length = buf.remaining();
+    String text = utf8(bytes, offset, length);
     BodyType type = text == null ? BodyType.BINARY : type(contentType, text);
     if (type == BodyType.BINARY || (scope.failClosed && type == BodyType.TEXT)) {
       if (contentType != null && scope.allowContentTypes.contains(mediaType(contentType))) {
@@ -239,7 +240,7 @@ public final class EventRedactor {
       return null;
     }
     return switch (type) {
-      case JSON -> json(b, bytes, offset, text, field, scope, notes);
+      case JSON -> json(b, bytes, offset, length, text, field, scope, notes);
       case FORM ->
           rewrite(
               b,
@@ -261,7 +262,14 @@ public final class EventRedactor {
    * has as many characters as bytes), else rewritten by the streaming path.
    */
   private Body json(
-      Body b, byte[] bytes, int offset, String text, String field, Scope scope, Notes notes) {
+      Body b,
+      byte[] bytes,
+      int offset,
+      int length,
+      String text,
+      String field,
+      Scope scope,
+      Notes notes) {
     if (!scope.failClosed) {
       Edits edits = JsonSplicer.splice(text, scope.json, scope.detectors, hasher, field, notes);
       if (edits != null) {
@@ -269,8 +277,8 @@ public final class EventRedactor {
           return b;
         }
         byte[] out =
-            text.length() == b.getBytes().remaining()
-                ? edits.applyToAscii(bytes, offset, text.length())
+            text.length() == length
+                ? edits.applyToAscii(bytes, offset, length)
                 : edits.applyTo(text).getBytes(StandardCharsets.UTF_8);
         return new Body(
             ByteBuffer.wrap(out), b.getContentType(), b.getTruncated(), b.getOriginalSize());

@@ -77,11 +77,7 @@ final class JsonSplicer {
           if (depth == 0) {
             return false;
           }
-          if (inObject[depth - 1]) {
-            expectKey = true;
-          } else {
-            indexes[depth - 1]++;
-          }
+          expectKey = afterComma();
           i++;
         }
         case '"' -> {
@@ -108,11 +104,7 @@ final class JsonSplicer {
             }
             i = end + 1;
             if (i < n && json.charAt(i) == ',' && depth > 0) {
-              if (inObject[depth - 1]) {
-                expectKey = true;
-              } else {
-                indexes[depth - 1]++;
-              }
+              expectKey = afterComma();
               i++;
             }
           }
@@ -145,6 +137,18 @@ final class JsonSplicer {
         || c == '+'
         || c == '.'
         || c == 'E';
+  }
+
+  /**
+   * Steps past a comma at the current depth: true when a member name follows, else counts the next
+   * array element.
+   */
+  private boolean afterComma() {
+    if (inObject[depth - 1]) {
+      return true;
+    }
+    indexes[depth - 1]++;
+    return false;
   }
 
   private void push(boolean object) {

@@ -50,7 +50,10 @@ public final class NameTable<T> {
       return null;
     }
     if (!literal.isEmpty() && mayBeLiteral(name)) {
-      T hit = isAscii(name) ? literalAscii(name) : literal.get(name.toLowerCase(Locale.ROOT));
+      T hit =
+          isAscii(name, 0, name.length())
+              ? literalAscii(name, 0, name.length())
+              : literal.get(name.toLowerCase(Locale.ROOT));
       if (hit != null) {
         return hit;
       }
@@ -63,10 +66,6 @@ public final class NameTable<T> {
     return null;
   }
 
-  private static boolean isAscii(String name) {
-    return isAscii(name, 0, name.length());
-  }
-
   private static boolean isAscii(String text, int from, int to) {
     for (int i = from; i < to; i++) {
       if (text.charAt(i) >= 128) {
@@ -76,12 +75,14 @@ public final class NameTable<T> {
     return true;
   }
 
-  /** The literal entry of ASCII {@code name}: its lower case is its ASCII lower case. */
-  private T literalAscii(String name) {
-    int n = name.length();
+  /**
+   * The literal entry of the ASCII name at {@code [from, to)} of {@code text}: its lower case is
+   * its ASCII lower case.
+   */
+  private T literalAscii(String text, int from, int to) {
     for (int k = 0; k < literalKeys.size(); k++) {
       String key = literalKeys.get(k);
-      if (key.length() == n && equalsLowerAscii(name, 0, key)) {
+      if (key.length() == to - from && equalsLowerAscii(text, from, key)) {
         return literalValues.get(k);
       }
     }
@@ -126,12 +127,6 @@ public final class NameTable<T> {
     if (!globs.isEmpty() || !isAscii(text, from, to)) {
       return contains(text.substring(from, to));
     }
-    for (int k = 0; k < literalKeys.size(); k++) {
-      String key = literalKeys.get(k);
-      if (key.length() == to - from && equalsLowerAscii(text, from, key)) {
-        return true;
-      }
-    }
-    return false;
+    return literalAscii(text, from, to) != null;
   }
 }

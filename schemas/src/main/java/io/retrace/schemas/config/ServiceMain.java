@@ -2,7 +2,6 @@ package io.retrace.schemas.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -142,14 +141,10 @@ public final class ServiceMain {
             .formatted(
                 help.jar(),
                 help.about().strip(),
-                String.join("  ", envExamples.stream().map(ServiceMain::envName).toList()),
+                String.join("  ", envExamples.stream().map(ConfigSources::envName).toList()),
                 help.endpoints().strip(),
                 help.invalidSetup())
         + launch.spec().describe();
-  }
-
-  private static String envName(String key) {
-    return "RETRACE_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   /** Closes the service; false (logged) when something did not stop cleanly. */
