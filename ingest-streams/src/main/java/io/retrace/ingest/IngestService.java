@@ -36,7 +36,7 @@ public final class IngestService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
   /** How often the recording topics are listed, so that a new one is read within ~2 s. */
-  private static final Duration TOPIC_POLL_INTERVAL = Duration.ofMillis(500);
+  private static final Duration TOPIC_POLL_INTERVAL = Duration.ofMillis(250);
 
   /** How long a Kafka Streams client may take to commit and stop. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);

@@ -29,13 +29,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
@@ -87,7 +85,7 @@ public final class IngestThroughput {
   private static void preload(
       EmbeddedStack stack, Map<String, Object> serde, List<String> topics, int events)
       throws Exception {
-    try (Admin admin = admin(stack)) {
+    try (Admin admin = BenchClients.admin(stack)) {
       List<Topic<?, ?>> raw = new ArrayList<>();
       for (String t : topics) {
         raw.add(Topic.avro(t, RecordedEvent.class, new TopicSpec(PARTITIONS, Map.of())));
@@ -97,7 +95,7 @@ public final class IngestThroughput {
     Topic<String, RecordedEvent> template = Topics.recording("bench", 1);
     try (KafkaProducer<String, RecordedEvent> producer =
         new KafkaProducer<>(
-            producerConfig(stack),
+            BenchClients.producerConfig(stack),
             Serdes.String().serializer(),
             template.valueSerde(serde).serializer())) {
       for (String topic : topics) {
@@ -137,20 +135,6 @@ public final class IngestThroughput {
         .getProcessCpuTime();
   }
 
-  /** The ingest settings of an app named {@code app} on the {@code prefix} topics. */
-  private static Map<String, String> settings(
-      EmbeddedStack stack, Path data, String app, String prefix) {
-    Map<String, String> values = new HashMap<>();
-    values.put("bootstrap.servers", stack.bootstrapServers());
-    values.put("schema.registry.url", stack.registryUrl());
-    values.put("application.id", app);
-    values.put("state.dir", data.resolve(app).toString());
-    values.put("topics.prefix", prefix);
-    values.put("metrics.port", "-1");
-    values.put("hmac.key", "bench-key-0123456789abcdef0123456789");
-    return values;
-  }
-
   /**
    * Bytes in, bytes out, with the Kafka Streams settings the ingest app runs with (exactly_once_v2,
    * its commit interval and client settings), so that the ratio is the topology's cost alone.
@@ -160,7 +144,8 @@ public final class IngestThroughput {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(topics.source(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .to(topics.events(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-    IngestConfig config = IngestConfig.of(settings(stack, data, "bench-pass", "pass"));
+    IngestConfig config =
+        IngestConfig.of(BenchClients.ingestSettings(stack, data, "bench-pass", "pass"));
     Properties props =
         StreamsSettings.of(
             config,
@@ -176,7 +161,8 @@ public final class IngestThroughput {
   private static Run fullTopology(
       EmbeddedStack stack, Map<String, Object> serde, IngestTopics topics, Path data, int events)
       throws Exception {
-    IngestConfig config = IngestConfig.of(settings(stack, data, "bench-full", "full"));
+    IngestConfig config =
+        IngestConfig.of(BenchClients.ingestSettings(stack, data, "bench-full", "full"));
     try (IngestService service = IngestService.start(config)) {
       Run run = Run.measure(stack, "bench-full", events);
       latency(stack, serde, topics, service, run.rate() / 2);
@@ -207,7 +193,7 @@ public final class IngestThroughput {
                 template.valueSerde(serde).deserializer());
         KafkaProducer<String, RecordedEvent> producer =
             new KafkaProducer<>(
-                producerConfig(stack),
+                BenchClients.producerConfig(stack),
                 Serdes.String().serializer(),
                 template.valueSerde(serde).serializer())) {
       consumer.subscribe(List.of(topics.events()));
@@ -265,7 +251,7 @@ public final class IngestThroughput {
 
   private static void awaitCommitted(EmbeddedStack stack, String group, long events)
       throws Exception {
-    try (Admin admin = admin(stack)) {
+    try (Admin admin = BenchClients.admin(stack)) {
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> offsets =
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
@@ -280,18 +266,5 @@ public final class IngestThroughput {
         Thread.sleep(50);
       }
     }
-  }
-
-  private static Admin admin(EmbeddedStack stack) {
-    return Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
-  }
-
-  private static Map<String, Object> producerConfig(EmbeddedStack stack) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    return config;
   }
 }

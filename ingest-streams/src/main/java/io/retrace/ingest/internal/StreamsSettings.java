@@ -17,10 +17,13 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsSettings {
   /**
    * Pattern subscriptions see new topics only when metadata is refreshed (default every 5 min). A
-   * backstop: {@link StreamsRunner} lists the topics every 500 ms and restarts the client cleanly
+   * backstop: {@link StreamsRunner} lists the topics every 250 ms and restarts the client cleanly
    * on a new one, before Kafka Streams sees it and fails a thread.
    */
   static final int METADATA_MAX_AGE_MS = 5000;
+
+  /** How long a restore fetch waits for data on the broker (the default is 500 ms). */
+  static final int RESTORE_FETCH_MAX_WAIT_MS = 50;
 
   /** Producer batch size per partition (the default is 16 KB, about 50 events). */
   static final int PRODUCER_BATCH_BYTES = 256 * 1024;
@@ -46,6 +49,12 @@ public final class StreamsSettings {
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
         METADATA_MAX_AGE_MS);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A new client (StreamsRunner, on a new recording topic) checks every store's changelog before
+    // its tasks run; with the default 500 ms a fetch of a changelog with nothing to restore waits
+    // that long on the broker, several times over.
+    props.put(
+        StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+        RESTORE_FETCH_MAX_WAIT_MS);
     // Kafka Streams appends each thread's index. A client that restarts (after a crash, a deploy,
     // or a new recording topic: StreamsRunner) takes its partitions back at once instead of
     // waiting for the old members' sessions to expire.
