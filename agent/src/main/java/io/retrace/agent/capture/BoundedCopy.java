@@ -2,17 +2,44 @@ package io.retrace.agent.capture;
 
 import io.retrace.schemas.event.Body;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** The first {@code max} bytes of a stream the application reads or writes, and its full size. */
 final class BoundedCopy {
+  /** Bodies are mostly small: start at this and grow by doubling up to the bound. */
+  private static final int INITIAL_BYTES = 256;
+
   private final int max;
   private final ByteArrayOutputStream bytes;
   private long total;
 
   BoundedCopy(int max) {
     this.max = max;
-    this.bytes = new ByteArrayOutputStream(Math.min(max, 1024));
+    this.bytes = new ByteArrayOutputStream(Math.min(max, INITIAL_BYTES));
+  }
+
+  /**
+   * Up to {@code limit} bytes from the start of {@code in}, as {@link InputStream#readNBytes(int)}
+   * reads them, but into an array that starts small and grows: request bodies are mostly far below
+   * the bound, and readNBytes allocates an 8 KB chunk for every one of them.
+   */
+  static byte[] readHead(InputStream in, int limit) throws IOException {
+    byte[] buf = new byte[Math.min(limit, INITIAL_BYTES)];
+    int n = 0;
+    while (n < limit) {
+      if (n == buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+      }
+      int read = in.read(buf, n, buf.length - n);
+      if (read < 0) {
+        break;
+      }
+      n += read;
+    }
+    return n == buf.length ? buf : Arrays.copyOf(buf, n);
   }
 
   void add(int b) {

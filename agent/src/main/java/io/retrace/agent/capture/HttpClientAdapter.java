@@ -45,7 +45,7 @@ public final class HttpClientAdapter {
   }
 
   void exit(Object handle, Object response, Throwable thrown) {
-    active.remove();
+    active.set(null);
     Call call = (Call) handle;
     // The caller goes on when sendAsync returns; the exchange itself may still be running.
     SessionContext.leaveDependency(call.ctx(), call.parent());

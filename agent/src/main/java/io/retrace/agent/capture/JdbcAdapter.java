@@ -85,9 +85,12 @@ public final class JdbcAdapter {
     }
     StatementState state = statements.get(statement);
     String effectiveSql = sql != null ? sql : state != null ? state.sql : null;
-    List<JdbcParameter> params = new ArrayList<>();
-    if (state != null) {
-      state.parameters.forEach((i, v) -> params.add(new JdbcParameter(0, i, null, null, value(v))));
+    List<JdbcParameter> params = List.of();
+    if (state != null && !state.parameters.isEmpty()) {
+      params = new ArrayList<>(state.parameters.size());
+      for (Map.Entry<Integer, Object> p : state.parameters.entrySet()) {
+        params.add(new JdbcParameter(0, p.getKey(), null, null, value(p.getValue())));
+      }
     }
     Call call =
         new Call(
@@ -104,7 +107,7 @@ public final class JdbcAdapter {
 
   Object exit(Object handle, Object statement, Object result, Throwable thrown)
       throws SQLException {
-    active.remove();
+    active.set(null);
     Call call = (Call) handle;
     SessionContext.leaveDependency(SessionContext.current(), call.parent());
     ResultSetData rows = null;

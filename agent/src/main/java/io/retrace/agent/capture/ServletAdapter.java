@@ -90,7 +90,7 @@ public final class ServletAdapter {
       }
       record(call, thrown, true);
     } finally {
-      active.remove();
+      active.set(null);
       SessionContext.set(call.previous());
     }
   }

@@ -45,12 +45,13 @@ public final class SessionContext {
     return CURRENT.get();
   }
 
+  /**
+   * Null clears the thread's session but keeps its entry: after a {@code remove()}, the thread's
+   * next {@link #current()} (every executor task, clock read and JDBC call asks) inserts the entry
+   * again, and the removals leave stale slots that every later lookup on the thread cleans up.
+   */
   static void set(SessionContext context) {
-    if (context == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(context);
-    }
+    CURRENT.set(context);
   }
 
   /**

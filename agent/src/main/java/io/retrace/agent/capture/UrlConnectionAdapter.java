@@ -62,7 +62,7 @@ public final class UrlConnectionAdapter {
   }
 
   Object exit(Object handle, Object connectionObject, Object stream, Throwable thrown) {
-    active.remove();
+    active.set(null);
     Call call = (Call) handle;
     SessionContext.leaveDependency(call.ctx(), call.parent());
     HttpURLConnection connection = (HttpURLConnection) connectionObject;

@@ -28,8 +28,13 @@ public final class EventBuffer {
   /** Drops of background work (no session) and of sessions past the tracking bound. */
   public static final String OVERFLOW = "";
 
-  /** Sleep between looks at an empty buffer: short while events flow, longer once idle. */
-  private static final long BUSY_PARK_NANOS = 1_000_000;
+  /**
+   * Sleep between looks at an empty buffer: short while events flow, longer once idle. Each look
+   * costs a wake-up (a futex round trip and a context switch): at 1 ms, a service capturing a few
+   * thousand events a second spent a tenth of the publisher's CPU waking up for batches of five. 5
+   * ms gathers ~5x larger batches and still holds a burst of 150k events/s in 750 slots.
+   */
+  private static final long BUSY_PARK_NANOS = 5_000_000;
 
   private static final long IDLE_PARK_NANOS = 10_000_000;
   private static final int BUSY_PARKS = 10;
