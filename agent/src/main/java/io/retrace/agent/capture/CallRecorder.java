@@ -162,7 +162,7 @@ public final class CallRecorder {
       long nanos) {
     Thread thread = Thread.currentThread();
     return new RecordedEvent(
-        eventIdPrefix + seq,
+        new StringBuilder(eventIdPrefix.length() + 20).append(eventIdPrefix).append(seq).toString(),
         recording == null ? "unknown" : recording,
         ctx == null ? null : ctx.sessionId,
         ctx == null ? NoCorrelation.INSTANCE : correlation(ctx),
