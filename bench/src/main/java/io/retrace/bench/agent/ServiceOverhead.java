@@ -49,7 +49,8 @@ public final class ServiceOverhead {
       double requestsPerSecond,
       double p99Millis,
       long heapKb,
-      double cpuMillisPer1000) {}
+      double cpuMillisPer1000,
+      double jitMillisPer1000) {}
 
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
@@ -93,33 +94,39 @@ public final class ServiceOverhead {
         (long) median(waiting.stream().mapToDouble(Result::startupMillis).toArray()).doubleValue();
     System.out.printf(
         Locale.ROOT,
-        "median of %d rounds, %d requests each, %d clients%n",
+        "median of %d rounds, %d requests each, %d clients; load average %s%n",
         rounds,
         requests,
-        CLIENTS);
+        CLIENTS,
+        Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf(
         Locale.ROOT,
-        "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req%n",
+        "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req"
+            + " (of which JIT compiling %.0f)%n",
         a.startupMillis,
         a.requestsPerSecond,
         a.p99Millis,
         a.heapKb,
-        a.cpuMillisPer1000);
+        a.cpuMillisPer1000,
+        a.jitMillisPer1000);
     System.out.printf(
         Locale.ROOT,
-        "agent:      start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req%n",
+        "agent:      start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req"
+            + " (of which JIT compiling %.0f)%n",
         b.startupMillis,
         b.requestsPerSecond,
         b.p99Millis,
         b.heapKb,
-        b.cpuMillisPer1000);
+        b.cpuMillisPer1000,
+        b.jitMillisPer1000);
     System.out.printf(
         Locale.ROOT,
-        "agent/none: throughput %.3f, p99 %.3f, CPU per request %.3f, start-up +%d ms, heap +%d"
-            + " KB%n",
+        "agent/none: throughput %.3f, p99 %.3f, CPU per request %.3f (without JIT compiling"
+            + " %.3f), start-up +%d ms, heap +%d KB%n",
         b.requestsPerSecond / a.requestsPerSecond,
         b.p99Millis / a.p99Millis,
         b.cpuMillisPer1000 / a.cpuMillisPer1000,
+        (b.cpuMillisPer1000 - b.jitMillisPer1000) / (a.cpuMillisPer1000 - a.jitMillisPer1000),
         b.startupMillis - a.startupMillis,
         b.heapKb - a.heapKb);
     System.out.printf(
@@ -159,19 +166,22 @@ public final class ServiceOverhead {
     long startup = (System.nanoTime() - start) / 1_000_000;
     try {
       if (requests == 0) {
-        return new Result(startup, 0, 0, 0, 0);
+        return new Result(startup, 0, 0, 0, 0, 0);
       }
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + port + "/orders");
       load(http, uri, requests / 3); // warm-up
       long cpuStart = cpuNanos(process);
+      double jitStart = jitMillis(process.pid());
       long loadStart = System.nanoTime();
       List<Long> latencies = load(http, uri, requests);
       double seconds = (System.nanoTime() - loadStart) / 1e9;
       double cpuPer1000 = (cpuNanos(process) - cpuStart) / 1e6 / requests * 1000;
+      double jitPer1000 = (jitMillis(process.pid()) - jitStart) / requests * 1000;
       Collections.sort(latencies);
       double p99 = latencies.get((int) (latencies.size() * 0.99)) / 1e6;
-      return new Result(startup, requests / seconds, p99, heapUsedKb(process.pid()), cpuPer1000);
+      return new Result(
+          startup, requests / seconds, p99, heapUsedKb(process.pid()), cpuPer1000, jitPer1000);
     } finally {
       process.destroy();
       process.waitFor();
@@ -213,6 +223,32 @@ public final class ServiceOverhead {
     return latencies;
   }
 
+  /**
+   * CPU time the service's JIT compiler threads have used so far (utime+stime of its {@code C1/C2
+   * CompilerThre} threads in {@code /proc}), in ms; 0 where there is no {@code /proc}. Part of the
+   * CPU time above: on a busy machine the measured window still holds much of the JIT's warm-up,
+   * whose size grows with the code the agent adds, so it is shown apart.
+   */
+  private static double jitMillis(long pid) {
+    double ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+            String stat = Files.readString(task.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+        } catch (java.io.IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (java.io.IOException e) {
+      return 0;
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  }
+
   private static long heapUsedKb(long pid) throws Exception {
     run("jcmd", String.valueOf(pid), "GC.run");
     Matcher m = HEAP_USED.matcher(run("jcmd", String.valueOf(pid), "GC.heap_info"));
@@ -239,7 +275,8 @@ public final class ServiceOverhead {
         median(results.stream().mapToDouble(Result::requestsPerSecond).toArray()),
         median(results.stream().mapToDouble(Result::p99Millis).toArray()),
         median(results.stream().mapToDouble(Result::heapKb).toArray()).longValue(),
-        median(results.stream().mapToDouble(Result::cpuMillisPer1000).toArray()));
+        median(results.stream().mapToDouble(Result::cpuMillisPer1000).toArray()),
+        median(results.stream().mapToDouble(Result::jitMillisPer1000).toArray()));
   }
 
   private static Double median(double[] values) {
