@@ -30,6 +30,9 @@ public final class Detectors {
   private static final Pattern BASE64_40 =
       Pattern.compile("(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])");
 
+  /** A text shorter than this is never matched through its context: callers may leave it out. */
+  public static final int MIN_CONTEXT_READ = 40;
+
   /** How far before a bare 40-character secret the words "aws" or "secret" may be. */
   private static final int AWS_CONTEXT = 64;
 
@@ -122,9 +125,19 @@ public final class Detectors {
    * header, JSON member or column name), or null; it lets a bare value count as a secret when its
    * name says so.
    */
-  public static void scan(String text, String context, ActionSpec[] enabled, Spans out) {
-    int n = text.length();
-    if (n < 3) {
+  public static void scan(String text, CharSequence context, ActionSpec[] enabled, Spans out) {
+    scan(text, 0, text.length(), context, enabled, out);
+  }
+
+  /**
+   * {@link #scan(String, CharSequence, ActionSpec[], Spans)} of the part {@code [from, to)} of
+   * {@code text}, as if it were the whole text: nothing outside it is looked at, and match offsets
+   * are offsets into {@code text}. A JSON body's values are scanned this way, in place.
+   */
+  public static void scan(
+      String text, int from, int to, CharSequence context, ActionSpec[] enabled, Spans out) {
+    int n = to;
+    if (to - from < 3) {
       return;
     }
     boolean numeric =
@@ -140,7 +153,7 @@ public final class Detectors {
     boolean pass = false;
     boolean awsWord = false;
     boolean ibanStart = false;
-    int i = 0;
+    int i = from;
     while ((i = nextMarked(text, i, n)) < n) {
       char c = text.charAt(i);
       int k = CLASS[c];
@@ -157,7 +170,7 @@ public final class Detectors {
         // An IBAN starts with two capitals and two digits: look back from its first digit.
         ibanStart |=
             k == DIGIT
-                && i >= 2
+                && i >= from + 2
                 && i + 1 < n
                 && isUpper(text.charAt(i - 1))
                 && isUpper(text.charAt(i - 2))
@@ -167,8 +180,8 @@ public final class Detectors {
           end++;
         }
         // Fewer than 8 digits that no separator joins to more cannot be a card, SSN or phone.
-        if (numeric && (end - i >= 8 || k == RUN_OPEN || joinsDigits(text, end))) {
-          end = digitRun(text, i, enabled, out);
+        if (numeric && (end - i >= 8 || k == RUN_OPEN || joinsDigits(text, end, n))) {
+          end = digitRun(text, from, n, i, enabled, out);
         }
         i = end;
         continue;
@@ -177,71 +190,88 @@ public final class Detectors {
       switch (c) {
         case '@' -> at = true;
         case '/' ->
-            scheme |= i >= 1 && text.charAt(i - 1) == ':' && i + 1 < n && text.charAt(i + 1) == '/';
-        case 'J' -> eyj |= i >= 2 && text.charAt(i - 2) == 'e' && text.charAt(i - 1) == 'y';
+            scheme |=
+                i >= from + 1
+                    && text.charAt(i - 1) == ':'
+                    && i + 1 < n
+                    && text.charAt(i + 1) == '/';
+        case 'J' -> eyj |= i >= from + 2 && text.charAt(i - 2) == 'e' && text.charAt(i - 1) == 'y';
         // Each word is compared only when a neighbour already fits; these letters have no
         // non-ASCII case variants, so the ASCII fold loses nothing regionMatches would find.
         case 'b', 'B' -> {
-          bearer |= lowerAt(text, i + 1) == 'e' && asciiWordAt(text, i, "bearer");
-          pem |= c == 'B' && i >= 5 && text.startsWith("-----BEGIN", i - 5);
+          bearer |= lowerAt(text, from, n, i + 1) == 'e' && asciiWordAt(text, n, i, "bearer");
+          pem |= c == 'B' && i >= from + 5 && i + 5 <= n && text.startsWith("-----BEGIN", i - 5);
         }
         case 'w', 'W' -> {
           // "password", "passwd" and "pwd" all have their 'w' after "pass" or "p".
-          int before = lowerAt(text, i - 1);
+          int before = lowerAt(text, from, n, i - 1);
           pass |=
-              (before == 'p' && lowerAt(text, i + 1) == 'd')
-                  || (lowerAt(text, i - 4) == 'p'
+              (before == 'p' && lowerAt(text, from, n, i + 1) == 'd')
+                  || (lowerAt(text, from, n, i - 4) == 'p'
                       && text.regionMatches(true, i - 4, "passw", 0, 5));
-          awsWord |= before == 'a' && text.regionMatches(true, i - 1, "aws", 0, 3);
+          awsWord |= before == 'a' && i + 2 <= n && text.regionMatches(true, i - 1, "aws", 0, 3);
         }
         case 'c', 'C' ->
             awsWord |=
-                lowerAt(text, i - 1) == 'e' && text.regionMatches(true, i - 2, "secret", 0, 6);
+                lowerAt(text, from, n, i - 1) == 'e'
+                    && i >= from + 2
+                    && i + 4 <= n
+                    && text.regionMatches(true, i - 2, "secret", 0, 6);
         case 'A' -> awsPrefix |= i + 3 < n && isAwsPrefix(text, i);
         default -> {}
       }
       i++;
     }
+    // The rarer detectors scan the part as a string of its own; offsets are shifted back.
+    String part = null;
     if (pem && on(enabled, DetectorKind.PRIVATE_KEY)) {
-      privateKeys(text, out);
+      part = part(text, from, n);
+      privateKeys(part, from, out);
     }
     if (scheme && at && on(enabled, DetectorKind.URL_PASSWORD)) {
-      urlPasswords(text, out);
+      part = part != null ? part : part(text, from, n);
+      urlPasswords(part, from, out);
     }
     if (pass && on(enabled, DetectorKind.CONN_PASSWORD)) {
-      Matcher m = CONN_PASSWORD.matcher(text);
+      Matcher m = CONN_PASSWORD.matcher(text).region(from, n);
       while (m.find()) {
         int g = m.start(1) >= 0 ? 1 : m.start(2) >= 0 ? 2 : 3;
         out.add(m.start(g), m.end(g), DetectorKind.CONN_PASSWORD);
       }
     }
     if (eyj && on(enabled, DetectorKind.JWT)) {
-      Matcher m = JWT.matcher(text);
+      Matcher m = JWT.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(), m.end(), DetectorKind.JWT);
       }
     }
     if (bearer && on(enabled, DetectorKind.BEARER)) {
-      Matcher m = BEARER.matcher(text);
+      Matcher m = BEARER.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(1), m.end(1), DetectorKind.BEARER);
       }
     }
     if (awsPrefix && on(enabled, DetectorKind.AWS_KEY_ID)) {
-      Matcher m = AWS_KEY_ID.matcher(text);
+      Matcher m = AWS_KEY_ID.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(), m.end(), DetectorKind.AWS_KEY_ID);
       }
     }
-    if (n >= 40 && on(enabled, DetectorKind.AWS_SECRET)) {
-      awsSecrets(text, context, awsWord, out);
+    if (n - from >= MIN_CONTEXT_READ && on(enabled, DetectorKind.AWS_SECRET)) {
+      awsSecrets(text, from, n, context, awsWord, out);
     }
-    if (ibanStart && on(enabled, DetectorKind.IBAN) && countDigits(text) >= 4) {
-      ibans(text, out);
+    if (ibanStart && on(enabled, DetectorKind.IBAN) && countDigits(text, from, n) >= 4) {
+      part = part != null ? part : part(text, from, n);
+      ibans(part, from, out);
     }
     if (at && on(enabled, DetectorKind.EMAIL)) {
-      emails(text, out);
+      part = part != null ? part : part(text, from, n);
+      emails(part, from, out);
     }
+  }
+
+  private static String part(String text, int from, int to) {
+    return from == 0 && to == text.length() ? text : text.substring(from, to);
   }
 
   // What the first pass looks at: digits (and '+', '(' before one) start a number; the rest are
@@ -279,9 +309,9 @@ public final class Detectors {
     return !isDigit(c) && sepBit(c) == 0;
   }
 
-  private static int countDigits(String text) {
+  private static int countDigits(String text, int from, int to) {
     int digits = 0;
-    for (int i = 0; i < text.length(); i++) {
+    for (int i = from; i < to; i++) {
       digits += isDigit(text.charAt(i)) ? 1 : 0;
     }
     return digits;
@@ -290,10 +320,10 @@ public final class Detectors {
   /**
    * Whether {@code text} has the lower-case ASCII {@code word} at {@code i} in any letter case; the
    * same as {@code regionMatches(true, …)} for words without i, k or s (the only ASCII letters
-   * other characters fold to).
+   * other characters fold to). The word must end before {@code to}.
    */
-  private static boolean asciiWordAt(String text, int i, String word) {
-    if (i < 0 || i + word.length() > text.length()) {
+  private static boolean asciiWordAt(String text, int to, int i, String word) {
+    if (i < 0 || i + word.length() > to) {
       return false;
     }
     for (int j = 0; j < word.length(); j++) {
@@ -304,14 +334,15 @@ public final class Detectors {
     return true;
   }
 
-  /** The character at {@code i} with ASCII letters in lower case, or 0 outside the text. */
-  private static int lowerAt(String text, int i) {
-    return i >= 0 && i < text.length() ? text.charAt(i) | 0x20 : 0;
+  /**
+   * The character at {@code i} with ASCII letters in lower case, or 0 outside {@code [from, to)}.
+   */
+  private static int lowerAt(String text, int from, int to, int i) {
+    return i >= from && i < to ? text.charAt(i) | 0x20 : 0;
   }
 
   /** Whether one or two separators at {@code j} join the digits before to a digit after. */
-  private static boolean joinsDigits(String text, int j) {
-    int n = text.length();
+  private static boolean joinsDigits(String text, int j, int n) {
     if (j >= n || sepBit(text.charAt(j)) == 0) {
       return false;
     }
@@ -359,7 +390,7 @@ public final class Detectors {
 
   // --- PEM private keys: the whole block, or to the end of a cut text.
 
-  private static void privateKeys(String text, Spans out) {
+  private static void privateKeys(String text, int base, Spans out) {
     int from = 0;
     while (true) {
       int begin = text.indexOf("-----BEGIN", from);
@@ -383,14 +414,14 @@ public final class Detectors {
         int close = text.indexOf("-----", endMarker + 8);
         stop = close < 0 ? text.length() : close + 5;
       }
-      out.add(begin, stop, DetectorKind.PRIVATE_KEY);
+      out.add(base + begin, base + stop, DetectorKind.PRIVATE_KEY);
       from = stop;
     }
   }
 
   // --- scheme://user:password@host
 
-  private static void urlPasswords(String text, Spans out) {
+  private static void urlPasswords(String text, int base, Spans out) {
     int from = 0;
     while (true) {
       int sep = text.indexOf("://", from);
@@ -404,7 +435,7 @@ public final class Detectors {
         char c = text.charAt(i);
         if (c == '@') {
           if (colon >= 0 && i > colon + 1) {
-            out.add(colon + 1, i, DetectorKind.URL_PASSWORD);
+            out.add(base + colon + 1, base + i, DetectorKind.URL_PASSWORD);
           }
           break;
         }
@@ -422,27 +453,34 @@ public final class Detectors {
 
   // --- AWS secret access keys: 40 base64 characters with "aws"/"secret" as name or nearby.
 
-  private static void awsSecrets(String text, String context, boolean awsWord, Spans out) {
+  private static void awsSecrets(
+      String text, int from, int to, CharSequence context, boolean awsWord, Spans out) {
     if (context != null) {
       // The name is looked at last: most values are not 40 secret-shaped characters.
-      String t = text.strip();
-      if (t.length() == 40 && isSecretShaped(t, 0, 40) && mentionsAws(context)) {
-        int s = text.indexOf(t);
-        out.add(s, s + 40, DetectorKind.AWS_SECRET);
+      int s = from;
+      int e = to;
+      while (s < e && Character.isWhitespace(text.charAt(s))) {
+        s++;
+      }
+      while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
+        e--;
+      }
+      if (e - s == 40 && isSecretShaped(text, s, e) && mentionsAws(context.toString())) {
+        out.add(s, e, DetectorKind.AWS_SECRET);
         return;
       }
     }
     if (!awsWord) {
       return;
     }
-    Matcher kv = AWS_SECRET_KV.matcher(text);
+    Matcher kv = AWS_SECRET_KV.matcher(text).region(from, to);
     while (kv.find()) {
       out.add(kv.start(1), kv.end(1), DetectorKind.AWS_SECRET);
     }
-    Matcher m = BASE64_40.matcher(text);
+    Matcher m = BASE64_40.matcher(text).region(from, to);
     while (m.find()) {
       if (isSecretShaped(text, m.start(), m.end())
-          && mentionsAws(text.substring(Math.max(0, m.start() - AWS_CONTEXT), m.start()))) {
+          && mentionsAws(text.substring(Math.max(from, m.start() - AWS_CONTEXT), m.start()))) {
         out.add(m.start(), m.end(), DetectorKind.AWS_SECRET);
       }
     }
@@ -489,11 +527,11 @@ public final class Detectors {
    * joined by up to two separator characters. Adds it as a card, SSN or phone when it is one, and
    * returns where the number ends.
    */
-  private static int digitRun(String text, int i, ActionSpec[] enabled, Spans out) {
+  private static int digitRun(
+      String text, int from, int n, int i, ActionSpec[] enabled, Spans out) {
     // Numbers are parsed where the pass meets them, in the scratch that comes with the spans.
     char[] digitBuf = out.digits;
     int[] groups = out.groups;
-    int n = text.length();
     char c = text.charAt(i);
     boolean plus = c == '+';
     boolean paren = c == '(';
@@ -536,7 +574,10 @@ public final class Detectors {
     groups[ngroups++] = groupLen;
     int end = j;
     // Every kind needs at least 8 digits: shorter numbers (dates, counts, ids) stop here.
-    if (digits >= 8 && !overflow && boundaryBefore(text, start) && boundaryAfter(text, end)) {
+    if (digits >= 8
+        && !overflow
+        && boundaryBefore(text, from, start)
+        && boundaryAfter(text, end, n)) {
       DetectorKind kind = classify(plus, paren, digitBuf, digits, groups, ngroups, seps, enabled);
       if (kind != null) {
         out.add(start, end, kind);
@@ -561,29 +602,31 @@ public final class Detectors {
   }
 
   /** Not glued to a word or to an id like {@code ORD-4111...} or {@code v1.2}. */
-  private static boolean boundaryBefore(String text, int start) {
-    if (start == 0) {
+  private static boolean boundaryBefore(String text, int from, int start) {
+    if (start == from) {
       return true;
     }
     char p = text.charAt(start - 1);
     if (isWordChar(p)) {
       return false;
     }
-    if ((p == '-' || p == '.' || p == '/') && start >= 2 && isWordChar(text.charAt(start - 2))) {
+    if ((p == '-' || p == '.' || p == '/')
+        && start >= from + 2
+        && isWordChar(text.charAt(start - 2))) {
       return false;
     }
     return true;
   }
 
-  private static boolean boundaryAfter(String text, int end) {
-    if (end >= text.length()) {
+  private static boolean boundaryAfter(String text, int end, int to) {
+    if (end >= to) {
       return true;
     }
     char c = text.charAt(end);
     if (isWordChar(c)) {
       return false;
     }
-    return !((c == '-' || c == '.') && end + 1 < text.length() && isWordChar(text.charAt(end + 1)));
+    return !((c == '-' || c == '.') && end + 1 < to && isWordChar(text.charAt(end + 1)));
   }
 
   private static DetectorKind classify(
@@ -692,7 +735,7 @@ public final class Detectors {
 
   // --- IBAN: country code, check digits, country-specific length, mod-97 == 1.
 
-  private static void ibans(String text, Spans out) {
+  private static void ibans(String text, int base, Spans out) {
     int n = text.length();
     for (int i = 0; i + 4 <= n; i++) {
       if (!(isUpper(text.charAt(i))
@@ -723,7 +766,7 @@ public final class Detectors {
         }
       }
       if (got == len && (j >= n || !isAlnum(text.charAt(j))) && mod97(buf)) {
-        out.add(i, j, DetectorKind.IBAN);
+        out.add(base + i, base + j, DetectorKind.IBAN);
         i = j;
       }
     }
@@ -747,7 +790,7 @@ public final class Detectors {
 
   // --- e-mail: expand around each '@'.
 
-  private static void emails(String text, Spans out) {
+  private static void emails(String text, int base, Spans out) {
     int n = text.length();
     int at = text.indexOf('@');
     while (at >= 0) {
@@ -772,7 +815,7 @@ public final class Detectors {
         }
       }
       if (s < at && lastDot > 0 && isTld(text, lastDot + 1, e) && !inUrlUserinfo(text, s)) {
-        out.add(s, e, DetectorKind.EMAIL);
+        out.add(base + s, base + e, DetectorKind.EMAIL);
       }
       at = text.indexOf('@', Math.max(e, at + 1));
     }

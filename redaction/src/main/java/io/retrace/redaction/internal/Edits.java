@@ -37,6 +37,14 @@ final class Edits {
     size++;
   }
 
+  /** Forgets every edit, so that the instance can be used for another text. */
+  void clear() {
+    if (replacement != null) {
+      Arrays.fill(replacement, 0, size, null);
+    }
+    size = 0;
+  }
+
   boolean isEmpty() {
     return size == 0;
   }

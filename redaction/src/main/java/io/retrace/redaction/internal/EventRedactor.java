@@ -271,7 +271,7 @@ public final class EventRedactor {
       Scope scope,
       Notes notes) {
     if (!scope.failClosed) {
-      Edits edits = JsonSplicer.splice(text, scope.json, scope.detectors, hasher, field, notes);
+      Edits edits = JsonSplicer.splice(text, scope.json, scope.text, hasher, field, notes);
       if (edits != null) {
         if (edits.isEmpty()) {
           return b;

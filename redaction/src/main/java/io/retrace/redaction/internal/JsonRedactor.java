@@ -27,9 +27,6 @@ public final class JsonRedactor implements NoteField {
           .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
           .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
-  /** Card numbers are at least 13 digits; shorter JSON integers need no scan. */
-  private static final int MIN_NUMBER_SCAN = 13;
-
   private final JsonRules rules;
   private final List<JsonPath> allow;
   private final String field;
@@ -40,6 +37,7 @@ public final class JsonRedactor implements NoteField {
   private String[] keys = new String[16];
   private int[] indexes = new int[16];
   private int depth;
+  private final MemberContext context = new MemberContext();
   private boolean changed;
   private JsonParser p;
   private JsonGenerator g;
@@ -72,7 +70,7 @@ public final class JsonRedactor implements NoteField {
       Hasher hasher,
       Notes notes) {
     if (allow == null) {
-      Edits edits = JsonSplicer.splice(json, rules, text.detectors(), hasher, field, notes);
+      Edits edits = JsonSplicer.splice(json, rules, text, hasher, field, notes);
       if (edits != null) {
         return edits.applyTo(json);
       }
@@ -111,6 +109,10 @@ public final class JsonRedactor implements NoteField {
         return json;
       }
       value(t, allow != null);
+      if (p.nextToken() != null) {
+        // More than one document (NDJSON labelled as JSON): not JSON, so scanned as text.
+        return notJson(json);
+      }
       g.flush();
       if (allow != null && out.getBuffer().length() == 0) {
         return null;
@@ -131,15 +133,19 @@ public final class JsonRedactor implements NoteField {
     }
     String prefix = out.toString();
     if (prefix.isEmpty()) {
-      // Not JSON at all despite its label: treat it as text, or drop it when fail-closed.
-      if (allow != null) {
-        notes.add("fail-closed", field, RedactionAction.DROP);
-        return null;
-      }
-      return text.redact(json, null, () -> field, notes);
+      return notJson(json);
     }
     notes.add("invalid-json", field, RedactionAction.TRUNCATE);
     return prefix;
+  }
+
+  /** Not JSON despite its label: treated as text, or dropped when fail-closed. */
+  private String notJson(String json) {
+    if (allow != null) {
+      notes.add("fail-closed", field, RedactionAction.DROP);
+      return null;
+    }
+    return text.redact(json, null, () -> field, notes);
   }
 
   private void push(String key, int index) {
@@ -212,7 +218,8 @@ public final class JsonRedactor implements NoteField {
       }
       case VALUE_NUMBER_INT -> {
         String s = p.getText();
-        String r = s.length() >= MIN_NUMBER_SCAN ? text.redact(s, context(), this, notes) : s;
+        String r =
+            s.length() >= JsonSplicer.MIN_NUMBER_SCAN ? text.redact(s, context(), this, notes) : s;
         writeName();
         if (r != s) {
           changed = true;
@@ -236,13 +243,25 @@ public final class JsonRedactor implements NoteField {
     }
   }
 
-  private String context() {
-    for (int i = depth - 1; i >= 0; i--) {
-      if (keys[i] != null) {
-        return keys[i];
-      }
+  /** The nearest member name around the current value, after the one around that (if any). */
+  private CharSequence context() {
+    int d = named(depth - 1);
+    if (d < 0) {
+      return null;
     }
-    return null;
+    context.of(keys[d], 0, keys[d].length());
+    int outer = named(d - 1);
+    if (outer >= 0) {
+      context.within(keys[outer], 0, keys[outer].length());
+    }
+    return context;
+  }
+
+  private int named(int d) {
+    while (d >= 0 && keys[d] == null) {
+      d--;
+    }
+    return d;
   }
 
   private void applyRule(JsonToken t, Scope.Rule rule) throws IOException {

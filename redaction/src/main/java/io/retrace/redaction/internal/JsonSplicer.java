@@ -3,200 +3,428 @@ package io.retrace.redaction.internal;
 import java.util.Arrays;
 
 /**
- * The fast path for JSON bodies: the detectors scan the raw text once, and a light tokenizer (no
- * objects, no tree) maps each match to the JSON value it lies in and its path, so that the match
- * becomes an edit of the text in place ({@link Edits}). Anything it cannot do exactly — a member a
- * path rule may match, escapes in the text, a match that is not inside one value, malformed JSON —
- * makes it give up and the caller takes the full streaming path ({@link JsonRedactor}).
+ * The fast path for JSON bodies, in one pass: a light validating tokenizer (no objects, no tree)
+ * walks the document and runs the detectors on each string value where it lies in the text (and on
+ * integers long enough to be card numbers), with the value's member name as context; each match
+ * becomes an edit of the text in place ({@link Edits}). A string with escapes is decoded first and
+ * scanned as its decoded text, and rewritten whole when that changes. Member names are not scanned.
+ * A member that a path rule may match, or a text that is not one JSON document, makes it give up,
+ * and the caller takes the streaming path ({@link JsonRedactor}).
  */
 final class JsonSplicer {
-  private final String json;
-  private final Spans spans;
+  /** Card numbers are at least 13 digits; shorter JSON integers need no scan. */
+  static final int MIN_NUMBER_SCAN = 13;
+
+  // The splicer of each thread, reused for every document: its scratch then costs nothing per
+  // document. A splice never runs inside another, and its edits are applied before the next.
+  private static final ThreadLocal<JsonSplicer> FOR_THREAD =
+      ThreadLocal.withInitial(JsonSplicer::new);
+
+  private String json;
+  private int n;
+  private JsonRules rules;
+  private TextRedactor text;
+  private ActionSpec[] detectors;
+  private Hasher hasher;
+  private String field;
+  private Notes notes;
   private final Edits edits = new Edits();
-  // Member names as offsets into the text: strings are built only for the path of a match.
+  private Spans spans;
+  private final MemberContext context = new MemberContext();
+  // Member names as offsets into the text, or as decoded text when they hold escapes: strings are
+  // built only for the path of a match.
   private int[] keyFrom = new int[16];
   private int[] keyTo = new int[16];
+  private String[] keyText = new String[16];
   private int[] indexes = new int[16];
   private boolean[] inObject = new boolean[16];
   private int depth;
-  private int nextSpan;
+  // Where the next backslash is (n when none): strings before it need no decoding.
+  private int nextEscape;
+  // Set by string(): whether the last string read had escapes, and its decoded text if so.
+  private final StringBuilder decoded = new StringBuilder();
+  private boolean escaped;
 
-  private JsonSplicer(String json, Spans spans) {
+  private JsonSplicer() {}
+
+  private void reset(
+      String json, JsonRules rules, TextRedactor text, Hasher hasher, String field, Notes notes) {
     this.json = json;
-    this.spans = spans;
+    this.n = json.length();
+    this.rules = rules;
+    this.text = text;
+    this.detectors = text.detectors();
+    this.hasher = hasher;
+    this.field = field;
+    this.notes = notes;
+    int e = json.indexOf('\\');
+    this.nextEscape = e < 0 ? n : e;
+    this.depth = 0;
+    this.edits.clear();
+    this.spans = Spans.forThread();
   }
 
   /**
    * The edits that redact the document (none when it is clean), or null when the fast path cannot
-   * decide. Detector matches are noted with their path below {@code field}.
+   * decide. Detector matches are noted with their path below {@code field}. The edits are this
+   * thread's: apply them before the next splice.
    */
   static Edits splice(
-      String json,
-      JsonRules rules,
-      ActionSpec[] detectors,
-      Hasher hasher,
-      String field,
-      Notes notes) {
-    if (json.indexOf('\\') >= 0 || rules.hasUnkeyedRules()) {
+      String json, JsonRules rules, TextRedactor text, Hasher hasher, String field, Notes notes) {
+    if (rules.hasUnkeyedRules()) {
       return null;
     }
-    Spans spans = Spans.forThread();
-    Detectors.scan(json, null, detectors, spans);
-    spans.normalize();
-    JsonSplicer s = new JsonSplicer(json, spans);
-    return s.run(rules, detectors, hasher, field, notes) ? s.edits : null;
+    JsonSplicer s = FOR_THREAD.get();
+    s.reset(json, rules, text, hasher, field, notes);
+    boolean done = s.run();
+    // The document and its context are not kept past the call.
+    s.json = null;
+    s.notes = null;
+    s.context.of(null, 0, 0);
+    return done ? s.edits : null;
   }
 
-  private boolean run(
-      JsonRules rules, ActionSpec[] detectors, Hasher hasher, String field, Notes notes) {
-    int n = json.length();
-    int i = 0;
-    boolean expectKey = false;
-    while (i < n) {
-      char c = json.charAt(i);
-      switch (c) {
-        case ' ', '\t', '\n', '\r', ':' -> i++;
-        case '{' -> {
-          push(true);
-          expectKey = true;
-          i++;
+  /** Walks the document; false when it is not one well-formed JSON value or a rule may apply. */
+  private boolean run() {
+    int i = skipSpace(0);
+    if (i == n) {
+      return true; // blank: nothing to redact
+    }
+    boolean wantValue = true;
+    while (true) {
+      if (wantValue) {
+        if (i >= n) {
+          return false;
         }
-        case '[' -> {
-          push(false);
-          expectKey = false;
-          i++;
-        }
-        case '}', ']' -> {
-          if (depth == 0) {
+        char c = json.charAt(i);
+        if (c == '{' || c == '[') {
+          push(c == '{');
+          i = skipSpace(i + 1);
+          if (i < n && json.charAt(i) == (c == '{' ? '}' : ']')) {
+            depth--;
+            i = skipSpace(i + 1);
+            wantValue = false;
+          } else if (c == '{' && (i = member(i)) < 0) {
             return false;
           }
-          depth--;
-          i++;
+          continue;
         }
-        case ',' -> {
-          if (depth == 0) {
-            return false;
-          }
-          expectKey = afterComma();
-          i++;
+        int end = c == '"' ? stringValue(i) : c == '-' || isDigit(c) ? number(i) : literal(i);
+        if (end < 0) {
+          return false;
         }
-        case '"' -> {
-          int end = json.indexOf('"', i + 1);
-          if (end < 0) {
-            return false;
-          }
-          // The colon after a member name and the comma after a value are taken here, as the
-          // switch would take them next: one dispatch per member instead of three.
-          if (expectKey) {
-            if (rules.mayMatchKey(json, i + 1, end)) {
-              return false;
-            }
-            keyFrom[depth - 1] = i + 1;
-            keyTo[depth - 1] = end;
-            expectKey = false;
-            i = end + 1;
-            if (i < n && json.charAt(i) == ':') {
-              i++;
-            }
-          } else {
-            if (!value(i + 1, end, true, detectors, hasher, field, notes)) {
-              return false;
-            }
-            i = end + 1;
-            if (i < n && json.charAt(i) == ',' && depth > 0) {
-              expectKey = afterComma();
-              i++;
-            }
-          }
-        }
-        default -> {
-          int end = i;
-          while (end < n && isScalarChar(json.charAt(end))) {
-            end++;
-          }
-          if (end == i || expectKey) {
-            return false;
-          }
-          if (!value(i, end, false, detectors, hasher, field, notes)) {
-            return false;
-          }
-          i = end;
-        }
+        i = skipSpace(end);
+        wantValue = false;
+        continue;
       }
-      if (nextSpan < spans.size() && spans.start(nextSpan) < i) {
-        return false; // a match outside any value, e.g. in a member name
+      if (depth == 0) {
+        return i == n; // one document, then only white space
+      }
+      if (i >= n) {
+        return false;
+      }
+      char c = json.charAt(i);
+      boolean object = inObject[depth - 1];
+      if (c == ',') {
+        i = skipSpace(i + 1);
+        if (object) {
+          if ((i = member(i)) < 0) {
+            return false;
+          }
+        } else {
+          indexes[depth - 1]++;
+        }
+        wantValue = true;
+      } else if (c == (object ? '}' : ']')) {
+        depth--;
+        i = skipSpace(i + 1);
+      } else {
+        return false;
       }
     }
-    return nextSpan == spans.size();
-  }
-
-  private static boolean isScalarChar(char c) {
-    return (c >= '0' && c <= '9')
-        || (c >= 'a' && c <= 'z')
-        || c == '-'
-        || c == '+'
-        || c == '.'
-        || c == 'E';
   }
 
   /**
-   * Steps past a comma at the current depth: true when a member name follows, else counts the next
-   * array element.
+   * Reads a member name at {@code i} and the colon after it; returns where its value starts, or -1
+   * when the text is not a member or a path rule may match it.
    */
-  private boolean afterComma() {
-    if (inObject[depth - 1]) {
-      return true;
+  private int member(int i) {
+    if (i >= n || json.charAt(i) != '"') {
+      return -1;
     }
-    indexes[depth - 1]++;
-    return false;
+    int end = string(i);
+    if (end < 0) {
+      return -1;
+    }
+    int d = depth - 1;
+    if (escaped) {
+      String key = decoded.toString();
+      if (rules.mayMatchKey(key)) {
+        return -1;
+      }
+      keyText[d] = key;
+    } else {
+      if (rules.mayMatchKey(json, i + 1, end - 1)) {
+        return -1;
+      }
+      keyText[d] = null;
+    }
+    keyFrom[d] = i + 1;
+    keyTo[d] = end - 1;
+    i = skipSpace(end);
+    if (i >= n || json.charAt(i) != ':') {
+      return -1;
+    }
+    return skipSpace(i + 1);
+  }
+
+  /**
+   * Reads the string starting with the quote at {@code i}; returns the position after its closing
+   * quote, or -1. Sets {@link #escaped}, and {@link #decoded} when it is.
+   */
+  private int string(int i) {
+    int close = json.indexOf('"', i + 1);
+    if (close < 0) {
+      return -1;
+    }
+    if (nextEscape > close) {
+      escaped = false;
+      return close + 1;
+    }
+    escaped = true;
+    decoded.setLength(0);
+    int j = i + 1;
+    while (j < n) {
+      char c = json.charAt(j);
+      if (c == '"') {
+        int e = json.indexOf('\\', j + 1);
+        nextEscape = e < 0 ? n : e;
+        return j + 1;
+      }
+      if (c != '\\') {
+        decoded.append(c);
+        j++;
+        continue;
+      }
+      if (j + 1 >= n) {
+        return -1;
+      }
+      char x = json.charAt(j + 1);
+      switch (x) {
+        case '"', '\\', '/' -> decoded.append(x);
+        case 'b' -> decoded.append('\b');
+        case 'f' -> decoded.append('\f');
+        case 'n' -> decoded.append('\n');
+        case 'r' -> decoded.append('\r');
+        case 't' -> decoded.append('\t');
+        case 'u' -> {
+          if (j + 6 > n) {
+            return -1;
+          }
+          int v = 0;
+          for (int k = j + 2; k < j + 6; k++) {
+            int h = Character.digit(json.charAt(k), 16);
+            if (h < 0) {
+              return -1;
+            }
+            v = v * 16 + h;
+          }
+          decoded.append((char) v);
+          j += 4;
+        }
+        default -> {
+          return -1;
+        }
+      }
+      j += 2;
+    }
+    return -1;
+  }
+
+  private int stringValue(int i) {
+    int end = string(i);
+    if (end < 0) {
+      return -1;
+    }
+    if (escaped) {
+      // Decoded first, so that an escape cannot hide a match; a changed value is written whole.
+      String value = decoded.toString();
+      String redacted = text.redact(value, context(), this::path, notes);
+      if (redacted != value) {
+        edits.add(i + 1, end - 1, escape(redacted));
+      }
+    } else {
+      scanValue(i + 1, end - 1, true);
+    }
+    return end;
+  }
+
+  /** Reads a number at {@code i}; returns where it ends, or -1 when it is not a JSON number. */
+  private int number(int i) {
+    int j = i;
+    if (json.charAt(j) == '-') {
+      j++;
+    }
+    int digits = digits(j);
+    if (digits == 0 || (json.charAt(j) == '0' && digits > 1)) {
+      return -1;
+    }
+    j += digits;
+    boolean integer = true;
+    if (j < n && json.charAt(j) == '.') {
+      int f = digits(j + 1);
+      if (f == 0) {
+        return -1;
+      }
+      j += 1 + f;
+      integer = false;
+    }
+    if (j < n && (json.charAt(j) == 'e' || json.charAt(j) == 'E')) {
+      j++;
+      if (j < n && (json.charAt(j) == '+' || json.charAt(j) == '-')) {
+        j++;
+      }
+      int e = digits(j);
+      if (e == 0) {
+        return -1;
+      }
+      j += e;
+      integer = false;
+    }
+    if (integer && j - i >= MIN_NUMBER_SCAN) {
+      scanValue(i, j, false);
+    }
+    return j;
+  }
+
+  private int digits(int j) {
+    int k = j;
+    while (k < n && isDigit(json.charAt(k))) {
+      k++;
+    }
+    return k - j;
+  }
+
+  private int literal(int i) {
+    for (String word : LITERALS) {
+      if (json.startsWith(word, i)) {
+        return i + word.length();
+      }
+    }
+    return -1;
+  }
+
+  private static final String[] LITERALS = {"true", "false", "null"};
+
+  /**
+   * Runs the detectors on the value at {@code [from, to)} and turns its matches into edits: each
+   * match in place in a string; a number with a match becomes a string of its redacted text.
+   */
+  private void scanValue(int from, int to, boolean string) {
+    if (to - from < 3) {
+      return;
+    }
+    spans.clear();
+    // Only a value that long reads its context: most values need no look at their names.
+    CharSequence name = to - from >= Detectors.MIN_CONTEXT_READ ? context() : null;
+    Detectors.scan(json, from, to, name, detectors, spans);
+    if (spans.size() == 0) {
+      return;
+    }
+    spans.normalize();
+    StringBuilder number = string ? null : new StringBuilder(to - from + 2).append('"');
+    int copied = from;
+    for (int k = 0; k < spans.size(); k++) {
+      int s = spans.start(k);
+      int e = spans.end(k);
+      DetectorKind kind = spans.kind(k);
+      ActionSpec action = detectors[kind.ordinal()];
+      String replaced = action.apply(json.substring(s, e), hasher);
+      String escapedText = escape(replaced == null ? "" : replaced);
+      if (string) {
+        edits.add(s, e, escapedText);
+      } else {
+        number.append(json, copied, s).append(escapedText);
+        copied = e;
+      }
+      notes.add(kind.ruleName(), path(), action.kind());
+    }
+    if (!string) {
+      edits.add(from, to, number.append(json, copied, to).append('"').toString());
+    }
+  }
+
+  /**
+   * The name of the nearest member around the current value (an array's own name), after the name
+   * of the member around that one; null at the top level.
+   */
+  private CharSequence context() {
+    int d = named(depth - 1);
+    if (d < 0) {
+      return null;
+    }
+    context.of(keyText[d] != null ? keyText[d] : json, from(d), to(d));
+    int outer = named(d - 1);
+    if (outer >= 0) {
+      context.within(keyText[outer] != null ? keyText[outer] : json, from(outer), to(outer));
+    }
+    return context;
+  }
+
+  /** The deepest level at or above {@code d} that is a member of an object, or -1. */
+  private int named(int d) {
+    while (d >= 0 && !inObject[d]) {
+      d--;
+    }
+    return d;
+  }
+
+  private int from(int d) {
+    return keyText[d] != null ? 0 : keyFrom[d];
+  }
+
+  private int to(int d) {
+    return keyText[d] != null ? keyText[d].length() : keyTo[d];
+  }
+
+  /** The note path of the current value, e.g. {@code request.body$.items[*].name}. */
+  private String path() {
+    String[] path = new String[depth];
+    for (int d = 0; d < depth; d++) {
+      path[d] =
+          !inObject[d]
+              ? null
+              : keyText[d] != null ? keyText[d] : json.substring(keyFrom[d], keyTo[d]);
+    }
+    return field + JsonPath.format(path, depth);
+  }
+
+  private int skipSpace(int i) {
+    while (i < n) {
+      char c = json.charAt(i);
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return i;
+      }
+      i++;
+    }
+    return n;
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private void push(boolean object) {
     if (depth == keyFrom.length) {
       keyFrom = Arrays.copyOf(keyFrom, depth * 2);
       keyTo = Arrays.copyOf(keyTo, depth * 2);
+      keyText = Arrays.copyOf(keyText, depth * 2);
       indexes = Arrays.copyOf(indexes, depth * 2);
       inObject = Arrays.copyOf(inObject, depth * 2);
     }
     indexes[depth] = 0;
     inObject[depth] = object;
     depth++;
-  }
-
-  /** Edits the matches inside the value at [from, to); false when one is not inside it. */
-  private boolean value(
-      int from,
-      int to,
-      boolean string,
-      ActionSpec[] detectors,
-      Hasher hasher,
-      String field,
-      Notes notes) {
-    while (nextSpan < spans.size() && spans.start(nextSpan) < to) {
-      int s = spans.start(nextSpan);
-      int e = spans.end(nextSpan);
-      if (s < from || e > to || (!string && (s != from || e != to))) {
-        return false;
-      }
-      DetectorKind kind = spans.kind(nextSpan);
-      ActionSpec action = detectors[kind.ordinal()];
-      String replaced = action.apply(json.substring(s, e), hasher);
-      String escaped = escape(replaced == null ? "" : replaced);
-      // A number becomes a string with its redacted text.
-      edits.add(s, e, string ? escaped : '"' + escaped + '"');
-      notes.add(kind.ruleName(), field + JsonPath.format(location(), depth), action.kind());
-      nextSpan++;
-    }
-    return true;
-  }
-
-  /** The path of the current value: member names, and null for array elements. */
-  private String[] location() {
-    String[] path = new String[depth];
-    for (int d = 0; d < depth; d++) {
-      path[d] = inObject[d] ? json.substring(keyFrom[d], keyTo[d]) : null;
-    }
-    return path;
   }
 
   /** {@code s} as the content of a JSON string; {@code s} itself when nothing needs escaping. */

@@ -28,7 +28,7 @@ public final class TextRedactor {
    * The redacted text; {@code context} is the name the text was found under (or null), {@code
    * field} the note path.
    */
-  public String redact(String text, String context, NoteField field, Notes notes) {
+  public String redact(String text, CharSequence context, NoteField field, Notes notes) {
     if (!any || text == null || text.length() < 3) {
       return text;
     }

@@ -339,4 +339,36 @@ class DetectorsTest {
         .containsExactly(2, 20, 30, 34);
     assertThat(spans.kind(0)).isEqualTo(DetectorKind.URL_PASSWORD);
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "4111111111111111",
+        "paid with 4111 1111 1111 1111",
+        "call +44 20 7946 0958 now",
+        "ssn 123-45-6789",
+        "jane.doe@example.com",
+        "https://u:pw1@h.io/x",
+        "db password=s3cr3t",
+        "Bearer abcdefgh12345678",
+        "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+        "key AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "IBAN GB82 WEST 1234 5698 7654 32",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC"
+      })
+  void aPartOfATextIsScannedAsIfItWereTheWholeText(String value) {
+    // Neighbours that would extend or block a match if they were looked at: digits, letters,
+    // words that give context.
+    String text = "9aws password=x1" + value + "7Z@example.com 4111";
+    int from = 16;
+    Spans spans = new Spans();
+    Detectors.scan(text, from, from + value.length(), null, ALL_ON, spans);
+    spans.normalize();
+    List<String> inPlace = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i++) {
+      inPlace.add(spans.kind(i).id() + ":" + text.substring(spans.start(i), spans.end(i)));
+    }
+    assertThat(inPlace).isEqualTo(found(value)).isNotEmpty();
+  }
 }
