@@ -140,41 +140,38 @@ public final class Detectors {
     if (to - from < 3) {
       return;
     }
+    int i = nextMarked(text, from, n);
+    if (i == n) {
+      return; // most values: nothing any detector starts with
+    }
     boolean numeric =
         on(enabled, DetectorKind.CARD)
             || on(enabled, DetectorKind.SSN)
             || on(enabled, DetectorKind.PHONE);
-    boolean at = false;
-    boolean scheme = false;
-    boolean eyj = false;
-    boolean pem = false;
-    boolean awsPrefix = false;
-    boolean bearer = false;
-    boolean pass = false;
-    boolean awsWord = false;
-    boolean ibanStart = false;
-    int i = from;
-    while ((i = nextMarked(text, i, n)) < n) {
+    // What the pass saw, one bit per word or shape: one test after it when it saw nothing.
+    int seen = 0;
+    while (i < n) {
       char c = text.charAt(i);
       int k = CLASS[c];
       if (k == DIGIT && (i + 1 == n || endsNumber(text.charAt(i + 1)))) {
         // A digit alone (hex, ids, counts) starts no number worth parsing, nor an IBAN.
-        i++;
+        i = nextMarked(text, i + 1, n);
         continue;
       }
       if (k == RUN_OPEN && !(i + 1 < n && isDigit(text.charAt(i + 1)))) {
-        i++;
+        i = nextMarked(text, i + 1, n);
         continue;
       }
       if (k != MARK) {
         // An IBAN starts with two capitals and two digits: look back from its first digit.
-        ibanStart |=
-            k == DIGIT
-                && i >= from + 2
-                && i + 1 < n
-                && isUpper(text.charAt(i - 1))
-                && isUpper(text.charAt(i - 2))
-                && isDigit(text.charAt(i + 1));
+        if (k == DIGIT
+            && i >= from + 2
+            && i + 1 < n
+            && isUpper(text.charAt(i - 1))
+            && isUpper(text.charAt(i - 2))
+            && isDigit(text.charAt(i + 1))) {
+          seen |= IBAN_START;
+        }
         int end = i + 1;
         while (k == DIGIT && end < n && isDigit(text.charAt(end))) {
           end++;
@@ -183,84 +180,110 @@ public final class Detectors {
         if (numeric && (end - i >= 8 || k == RUN_OPEN || joinsDigits(text, end, n))) {
           end = digitRun(text, from, n, i, enabled, out);
         }
-        i = end;
+        i = nextMarked(text, end, n);
         continue;
       }
       // The rarest character of each word is the one looked at, so common letters cost nothing.
       switch (c) {
-        case '@' -> at = true;
-        case '/' ->
-            scheme |=
-                i >= from + 1
-                    && text.charAt(i - 1) == ':'
-                    && i + 1 < n
-                    && text.charAt(i + 1) == '/';
-        case 'J' -> eyj |= i >= from + 2 && text.charAt(i - 2) == 'e' && text.charAt(i - 1) == 'y';
+        case '@' -> seen |= AT;
+        case '/' -> {
+          if (i >= from + 1
+              && text.charAt(i - 1) == ':'
+              && i + 1 < n
+              && text.charAt(i + 1) == '/') {
+            seen |= SCHEME;
+          }
+        }
+        case 'J' -> {
+          if (i >= from + 2 && text.charAt(i - 2) == 'e' && text.charAt(i - 1) == 'y') {
+            seen |= EYJ;
+          }
+        }
         // Each word is compared only when a neighbour already fits; these letters have no
         // non-ASCII case variants, so the ASCII fold loses nothing regionMatches would find.
         case 'b', 'B' -> {
-          bearer |= lowerAt(text, from, n, i + 1) == 'e' && asciiWordAt(text, n, i, "bearer");
-          pem |= c == 'B' && i >= from + 5 && i + 5 <= n && text.startsWith("-----BEGIN", i - 5);
+          if (lowerAt(text, from, n, i + 1) == 'e' && asciiWordAt(text, n, i, "bearer")) {
+            seen |= BEARER_WORD;
+          }
+          if (c == 'B' && i >= from + 5 && i + 5 <= n && text.startsWith("-----BEGIN", i - 5)) {
+            seen |= PEM;
+          }
         }
         case 'w', 'W' -> {
           // "password", "passwd" and "pwd" all have their 'w' after "pass" or "p".
           int before = lowerAt(text, from, n, i - 1);
-          pass |=
-              (before == 'p' && lowerAt(text, from, n, i + 1) == 'd')
-                  || (lowerAt(text, from, n, i - 4) == 'p'
-                      && text.regionMatches(true, i - 4, "passw", 0, 5));
-          awsWord |= before == 'a' && i + 2 <= n && text.regionMatches(true, i - 1, "aws", 0, 3);
+          if ((before == 'p' && lowerAt(text, from, n, i + 1) == 'd')
+              || (lowerAt(text, from, n, i - 4) == 'p'
+                  && text.regionMatches(true, i - 4, "passw", 0, 5))) {
+            seen |= PASS;
+          }
+          if (before == 'a' && i + 2 <= n && text.regionMatches(true, i - 1, "aws", 0, 3)) {
+            seen |= AWS_WORD;
+          }
         }
-        case 'c', 'C' ->
-            awsWord |=
-                lowerAt(text, from, n, i - 1) == 'e'
-                    && i >= from + 2
-                    && i + 4 <= n
-                    && text.regionMatches(true, i - 2, "secret", 0, 6);
-        case 'A' -> awsPrefix |= i + 3 < n && isAwsPrefix(text, i);
+        case 'c', 'C' -> {
+          if (lowerAt(text, from, n, i - 1) == 'e'
+              && i >= from + 2
+              && i + 4 <= n
+              && text.regionMatches(true, i - 2, "secret", 0, 6)) {
+            seen |= AWS_WORD;
+          }
+        }
+        case 'A' -> {
+          if (i + 3 < n && isAwsPrefix(text, i)) {
+            seen |= AWS_PREFIX;
+          }
+        }
         default -> {}
       }
-      i++;
+      i = nextMarked(text, i + 1, n);
     }
-    // The rarer detectors scan the part as a string of its own; offsets are shifted back.
+    boolean longEnough = n - from >= MIN_CONTEXT_READ;
+    if (seen == 0 && !(longEnough && context != null)) {
+      return;
+    }
+    boolean at = (seen & AT) != 0;
     String part = null;
-    if (pem && on(enabled, DetectorKind.PRIVATE_KEY)) {
+    if ((seen & PEM) != 0 && on(enabled, DetectorKind.PRIVATE_KEY)) {
+      // The rarer detectors scan the part as a string of its own; offsets are shifted back.
       part = part(text, from, n);
       privateKeys(part, from, out);
     }
-    if (scheme && at && on(enabled, DetectorKind.URL_PASSWORD)) {
+    if ((seen & SCHEME) != 0 && at && on(enabled, DetectorKind.URL_PASSWORD)) {
       part = part != null ? part : part(text, from, n);
       urlPasswords(part, from, out);
     }
-    if (pass && on(enabled, DetectorKind.CONN_PASSWORD)) {
+    if ((seen & PASS) != 0 && on(enabled, DetectorKind.CONN_PASSWORD)) {
       Matcher m = CONN_PASSWORD.matcher(text).region(from, n);
       while (m.find()) {
         int g = m.start(1) >= 0 ? 1 : m.start(2) >= 0 ? 2 : 3;
         out.add(m.start(g), m.end(g), DetectorKind.CONN_PASSWORD);
       }
     }
-    if (eyj && on(enabled, DetectorKind.JWT)) {
+    if ((seen & EYJ) != 0 && on(enabled, DetectorKind.JWT)) {
       Matcher m = JWT.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(), m.end(), DetectorKind.JWT);
       }
     }
-    if (bearer && on(enabled, DetectorKind.BEARER)) {
+    if ((seen & BEARER_WORD) != 0 && on(enabled, DetectorKind.BEARER)) {
       Matcher m = BEARER.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(1), m.end(1), DetectorKind.BEARER);
       }
     }
-    if (awsPrefix && on(enabled, DetectorKind.AWS_KEY_ID)) {
+    if ((seen & AWS_PREFIX) != 0 && on(enabled, DetectorKind.AWS_KEY_ID)) {
       Matcher m = AWS_KEY_ID.matcher(text).region(from, n);
       while (m.find()) {
         out.add(m.start(), m.end(), DetectorKind.AWS_KEY_ID);
       }
     }
-    if (n - from >= MIN_CONTEXT_READ && on(enabled, DetectorKind.AWS_SECRET)) {
-      awsSecrets(text, from, n, context, awsWord, out);
+    if (longEnough && on(enabled, DetectorKind.AWS_SECRET)) {
+      awsSecrets(text, from, n, context, (seen & AWS_WORD) != 0, out);
     }
-    if (ibanStart && on(enabled, DetectorKind.IBAN) && countDigits(text, from, n) >= 4) {
+    if ((seen & IBAN_START) != 0
+        && on(enabled, DetectorKind.IBAN)
+        && countDigits(text, from, n) >= 4) {
       part = part != null ? part : part(text, from, n);
       ibans(part, from, out);
     }
@@ -281,6 +304,17 @@ public final class Detectors {
   private static final byte RUN_OPEN = 2;
   private static final byte MARK = 3;
   private static final byte[] CLASS = new byte[128];
+
+  // What the pass saw: bits of its "seen" set.
+  private static final int AT = 1;
+  private static final int SCHEME = 2;
+  private static final int EYJ = 4;
+  private static final int PEM = 8;
+  private static final int AWS_PREFIX = 16;
+  private static final int BEARER_WORD = 32;
+  private static final int PASS = 64;
+  private static final int AWS_WORD = 128;
+  private static final int IBAN_START = 256;
 
   static {
     for (char c = '0'; c <= '9'; c++) {
