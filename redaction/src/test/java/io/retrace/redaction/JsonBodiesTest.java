@@ -126,4 +126,12 @@ class JsonBodiesTest {
             "{\"id\":\"o-1\",\"n\":[1,2.5e3,-0.1,true,false,null],\"s\":\"\\u00e9t\\u00e9\"}");
     assertThat(R.redact(in)).isSameAs(in);
   }
+
+  @Test
+  void deeplyNestedDocumentsAreRedactedAndLeaveNothingBehind() {
+    String deep = "[".repeat(300) + "\"jane@example.com\"" + "]".repeat(300);
+    assertThat(requestBody(json(deep))).startsWith("[[[").contains("hmac:").doesNotContain("jane");
+    RecordedEvent next = json("{\"a\":[{\"b\":\"ssn 123-45-6789\"}]}");
+    assertThat(notes(next)).containsExactly("detector.ssn request.body$.a[*].b HASH ingest");
+  }
 }

@@ -33,11 +33,11 @@ final class JsonSplicer {
   private final MemberContext context = new MemberContext();
   // Member names as offsets into the text, or as decoded text when they hold escapes: strings are
   // built only for the path of a match.
-  private int[] keyFrom = new int[16];
-  private int[] keyTo = new int[16];
-  private String[] keyText = new String[16];
-  private int[] indexes = new int[16];
-  private boolean[] inObject = new boolean[16];
+  private int[] keyFrom;
+  private int[] keyTo;
+  private String[] keyText;
+  private int[] indexes;
+  private boolean[] inObject;
   private int depth;
   // Where the next backslash is (n when none): strings before it need no decoding.
   private int nextEscape;
@@ -45,7 +45,21 @@ final class JsonSplicer {
   private final StringBuilder decoded = new StringBuilder();
   private boolean escaped;
 
-  private JsonSplicer() {}
+  private static final int INITIAL_DEPTH = 16;
+  private static final int MAX_KEPT_DEPTH = 256;
+
+  private JsonSplicer() {
+    levels(INITIAL_DEPTH);
+  }
+
+  /** Sizes the per-level scratch for {@code depth} levels, keeping the levels in use. */
+  private void levels(int depth) {
+    keyFrom = keyFrom == null ? new int[depth] : Arrays.copyOf(keyFrom, depth);
+    keyTo = keyTo == null ? new int[depth] : Arrays.copyOf(keyTo, depth);
+    keyText = keyText == null ? new String[depth] : Arrays.copyOf(keyText, depth);
+    indexes = indexes == null ? new int[depth] : Arrays.copyOf(indexes, depth);
+    inObject = inObject == null ? new boolean[depth] : Arrays.copyOf(inObject, depth);
+  }
 
   private void reset(
       String json, JsonRules rules, TextRedactor text, Hasher hasher, String field, Notes notes) {
@@ -81,6 +95,9 @@ final class JsonSplicer {
     s.json = null;
     s.notes = null;
     s.context.of(null, 0, 0);
+    if (s.keyFrom.length > MAX_KEPT_DEPTH) {
+      s.levels(INITIAL_DEPTH); // a deeply nested document does not keep its scratch for ever
+    }
     return done ? s.edits : null;
   }
 
@@ -416,11 +433,7 @@ final class JsonSplicer {
 
   private void push(boolean object) {
     if (depth == keyFrom.length) {
-      keyFrom = Arrays.copyOf(keyFrom, depth * 2);
-      keyTo = Arrays.copyOf(keyTo, depth * 2);
-      keyText = Arrays.copyOf(keyText, depth * 2);
-      indexes = Arrays.copyOf(indexes, depth * 2);
-      inObject = Arrays.copyOf(inObject, depth * 2);
+      levels(depth * 2);
     }
     indexes[depth] = 0;
     inObject[depth] = object;
