@@ -136,11 +136,33 @@ public final class Detectors {
    */
   public static void scan(
       String text, int from, int to, CharSequence context, ActionSpec[] enabled, Spans out) {
-    int n = to;
-    if (to - from < 3) {
-      return;
+    if (to - from >= 3) {
+      scan(text, from, to, nextMarked(text, from, to), context, enabled, out);
     }
-    int i = nextMarked(text, from, n);
+  }
+
+  /**
+   * The first position in {@code [from, to)} whose character a detector may start at, or {@code
+   * to}: a text without one has no match, and a caller that finds none need not call {@link #scan}.
+   */
+  static int firstMarked(String text, int from, int to) {
+    return nextMarked(text, from, to);
+  }
+
+  /**
+   * {@link #scan(String, int, int, CharSequence, ActionSpec[], Spans)} given {@code marked}, the
+   * {@link #firstMarked} position of the part (at least 3 characters long).
+   */
+  static void scan(
+      String text,
+      int from,
+      int to,
+      int marked,
+      CharSequence context,
+      ActionSpec[] enabled,
+      Spans out) {
+    int n = to;
+    int i = marked;
     if (i == n) {
       return; // most values: nothing any detector starts with
     }
