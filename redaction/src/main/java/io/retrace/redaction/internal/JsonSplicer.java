@@ -5,11 +5,12 @@ import java.util.Arrays;
 /**
  * The fast path for JSON bodies, in one pass: a light validating tokenizer (no objects, no tree)
  * walks the document and runs the detectors on each string value where it lies in the text (and on
- * integers long enough to be card numbers), with the value's member name as context; each match
- * becomes an edit of the text in place ({@link Edits}). A string with escapes is decoded first and
- * scanned as its decoded text, and rewritten whole when that changes. Member names are not scanned.
- * A member that a path rule may match, or a text that is not one JSON document, makes it give up,
- * and the caller takes the streaming path ({@link JsonRedactor}).
+ * integers long enough to be card numbers), with the value's member name (after the name of the
+ * member around it) as context; each match becomes an edit of the text in place ({@link Edits}). A
+ * string with escapes is decoded first and scanned as its decoded text, and rewritten whole when
+ * that changes. Member names are not scanned. A member that a path rule may match, or a text that
+ * is not one JSON document, makes it give up, and the caller takes the streaming path ({@link
+ * JsonRedactor}).
  */
 final class JsonSplicer {
   /** Card numbers are at least 13 digits; shorter JSON integers need no scan. */
@@ -47,6 +48,7 @@ final class JsonSplicer {
 
   private static final int INITIAL_DEPTH = 16;
   private static final int MAX_KEPT_DEPTH = 256;
+  private static final int MAX_KEPT_DECODED = 4096;
 
   private JsonSplicer() {
     levels(INITIAL_DEPTH);
@@ -95,8 +97,13 @@ final class JsonSplicer {
     s.json = null;
     s.notes = null;
     s.context.of(null, 0, 0);
+    // A deeply nested document, or a long escaped string, does not keep its scratch for ever.
     if (s.keyFrom.length > MAX_KEPT_DEPTH) {
-      s.levels(INITIAL_DEPTH); // a deeply nested document does not keep its scratch for ever
+      s.levels(INITIAL_DEPTH);
+    }
+    if (s.decoded.capacity() > MAX_KEPT_DECODED) {
+      s.decoded.setLength(0);
+      s.decoded.trimToSize();
     }
     return done ? s.edits : null;
   }
