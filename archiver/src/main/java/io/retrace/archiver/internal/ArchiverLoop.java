@@ -11,6 +11,7 @@ import io.retrace.archiver.writer.ParquetRecordWriterProvider;
 import io.retrace.archiver.writer.RotationPolicy;
 import io.retrace.schemas.serde.AvroSerde;
 import io.retrace.schemas.serde.WireFormatException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +34,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +52,7 @@ public final class ArchiverLoop implements Runnable {
   private static final Duration MAX_POLL_WAIT = Duration.ofMillis(500);
 
   private final ArchiverConfig config;
-  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaConsumer<byte[], ByteBuffer> consumer;
   private final ArchiveWriter writer;
   private final Map<String, Deserializer<?>> deserializers = new HashMap<>();
   private final List<AvroSerde<?>> serdes = new ArrayList<>();
@@ -79,7 +82,10 @@ public final class ArchiverLoop implements Runnable {
     }
     this.consumer =
         new KafkaConsumer<>(
-            consumerConfig(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumerConfig(config),
+            new ByteArrayDeserializer(),
+            // The value as Kafka read it, without a copy into an array of its own.
+            new ByteBufferDeserializer());
     this.dlq =
         new KafkaProducer<>(
             Map.of(
@@ -144,14 +150,14 @@ public final class ArchiverLoop implements Runnable {
     try {
       consumer.subscribe(config.tableTopics().keySet(), new Rebalance());
       while (running.get()) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(pollWait);
+        ConsumerRecords<byte[], ByteBuffer> records = consumer.poll(pollWait);
         try {
           if (keptPartitionFailure != null) {
             ArchiveWriteException e = keptPartitionFailure;
             keptPartitionFailure = null;
             throw e;
           }
-          for (ConsumerRecord<byte[], byte[]> r : records) {
+          for (ConsumerRecord<byte[], ByteBuffer> r : records) {
             archive(r);
           }
           writer.rotateDue();
@@ -186,13 +192,15 @@ public final class ArchiverLoop implements Runnable {
     }
   }
 
-  private void archive(ConsumerRecord<byte[], byte[]> r)
+  private void archive(ConsumerRecord<byte[], ByteBuffer> r)
       throws ArchiveWriteException, InterruptedException {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     Object value;
     try {
       value =
-          r.value() == null ? null : deserializers.get(r.topic()).deserialize(r.topic(), r.value());
+          r.value() == null
+              ? null
+              : deserializers.get(r.topic()).deserialize(r.topic(), r.headers(), r.value());
     } catch (WireFormatException e) {
       if (e.reason().retriable()) {
         throw new ArchiveWriteException(tp, "Schema registry unavailable", e);
@@ -205,10 +213,10 @@ public final class ArchiverLoop implements Runnable {
   }
 
   /** Synchronous, so a dead-lettered record is in the DLQ before its offset can be committed. */
-  private void deadLetter(ConsumerRecord<byte[], byte[]> r, WireFormatException e)
+  private void deadLetter(ConsumerRecord<byte[], ByteBuffer> r, WireFormatException e)
       throws InterruptedException {
     ProducerRecord<byte[], byte[]> out =
-        new ProducerRecord<>(config.dlqTopic(), null, r.key(), r.value());
+        new ProducerRecord<>(config.dlqTopic(), null, r.key(), Utils.toNullableArray(r.value()));
     out.headers()
         .add("retrace.dlq.reason", bytes(e.reason().name()))
         .add("retrace.dlq.detail", bytes(String.valueOf(e.getMessage())))

@@ -4,23 +4,28 @@ import io.retrace.archiver.encryption.ColumnEncryption;
 import io.retrace.archiver.format.ArchiveTable;
 import io.retrace.archiver.storage.ArchiveStorage;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.data.TimeConversions;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.avro.AvroSchemaConverter;
 import org.apache.parquet.crypto.FileEncryptionProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Opens Parquet {@link RecordWriter}s (parquet-avro) on an {@link ArchiveStorage}, with the
- * configured codec and, when enabled, column encryption.
+ * Opens Parquet {@link RecordWriter}s on an {@link ArchiveStorage}, with the configured codec and,
+ * when enabled, column encryption. The files are those parquet-avro writes for the table's Avro
+ * schema ({@link ArchiveWriteSupport}).
  */
 public final class ParquetRecordWriterProvider {
   /** Rows hold generated records (with Instants) nested in generic ones. */
@@ -50,6 +55,7 @@ public final class ParquetRecordWriterProvider {
   private final CompressionCodecName codec;
   private final int zstdLevel;
   private final ColumnEncryption encryption;
+  private final Map<ArchiveTable<?>, ArchiveWriteSupport.Plan<?>> plans = new ConcurrentHashMap<>();
 
   /**
    * @param storage where {@link #open} creates files; null when only {@link #builder} is used
@@ -72,48 +78,67 @@ public final class ParquetRecordWriterProvider {
     this.encryption = encryption;
   }
 
+  private <V extends SpecificRecord> ArchiveWriteSupport.Plan<V> plan(ArchiveTable<V> table) {
+    @SuppressWarnings("unchecked") // keyed by the table
+    ArchiveWriteSupport.Plan<V> plan =
+        (ArchiveWriteSupport.Plan<V>)
+            plans.computeIfAbsent(
+                table, t -> new ArchiveWriteSupport.Plan<>(table, parquetSchema(table), MODEL));
+    return plan;
+  }
+
   /** The Parquet schema of a table's files. */
   public MessageType parquetSchema(ArchiveTable<?> table) {
     return new AvroSchemaConverter(conf).convert(table.schema());
   }
 
   /**
-   * A writer of {@code table}'s files to {@code out} with every setting the archiver writes with
-   * but encryption; {@link #open} uses it, and so does the benchmark's baseline.
+   * A parquet-avro writer of {@code table}'s rows ({@link ArchiveTable#toRow}) to {@code out} with
+   * every setting the archiver writes with but encryption: the benchmark's baseline, and what tests
+   * compare the archiver's files with. The archiver itself writes the same files through {@link
+   * ArchiveWriteSupport}.
    */
   public AvroParquetWriter.Builder<GenericRecord> builder(ArchiveTable<?> table, OutputFile out) {
-    AvroParquetWriter.Builder<GenericRecord> builder =
+    return withSettings(
         AvroParquetWriter.<GenericRecord>builder(out)
             .withSchema(table.schema())
-            .withDataModel(MODEL)
-            .withConf(conf)
-            .withCompressionCodec(codec)
-            .withCodecFactory(new ZstdPageCodecFactory(conf, PAGE_BYTES, zstdLevel))
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withRowGroupSize((long) ROW_GROUP_BYTES)
-            .withPageSize(PAGE_BYTES);
+            .withDataModel(MODEL),
+        table);
+  }
+
+  private <B extends ParquetWriter.Builder<?, B>> B withSettings(B builder, ArchiveTable<?> table) {
+    builder
+        .withConf(conf)
+        .withCompressionCodec(codec)
+        .withCodecFactory(new ZstdPageCodecFactory(conf, PAGE_BYTES, zstdLevel))
+        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+        .withRowGroupSize((long) ROW_GROUP_BYTES)
+        .withPageSize(PAGE_BYTES);
     for (String column : table.uniqueColumns()) {
       builder.withDictionaryEncoding(column, false);
     }
     return builder;
   }
 
-  public RecordWriter open(ArchiveTable<?> table, String relativePath) throws IOException {
+  public <V extends SpecificRecord> RecordWriter<V> open(ArchiveTable<V> table, String relativePath)
+      throws IOException {
+    ArchiveWriteSupport.Plan<V> plan = plan(table);
     FileEncryptionProperties crypto =
-        encryption == null ? null : encryption.propertiesFor(parquetSchema(table), relativePath);
+        encryption == null ? null : encryption.propertiesFor(plan.schema(), relativePath);
     ArchiveStorage.PendingFile file = storage.create(relativePath);
     PositionTrackingOutputFile out = new PositionTrackingOutputFile(file.outputFile());
-    ParquetWriter<GenericRecord> writer;
+    ParquetWriter<V> writer;
     try {
-      writer = builder(table, out).withEncryption(crypto).build();
+      writer =
+          withSettings(new RowWriterBuilder<>(out, plan), table).withEncryption(crypto).build();
     } catch (IOException | RuntimeException e) {
       file.abort();
       throw e;
     }
-    return new RecordWriter() {
+    return new RecordWriter<>() {
       @Override
-      public void write(GenericRecord row) throws IOException {
-        writer.write(row);
+      public void write(V record) throws IOException {
+        writer.write(record);
       }
 
       @Override
@@ -138,6 +163,27 @@ public final class ParquetRecordWriterProvider {
         }
       }
     };
+  }
+
+  /** Builds writers of {@link ArchiveWriteSupport}. */
+  private static final class RowWriterBuilder<V extends SpecificRecord>
+      extends ParquetWriter.Builder<V, RowWriterBuilder<V>> {
+    private final ArchiveWriteSupport.Plan<V> plan;
+
+    RowWriterBuilder(OutputFile out, ArchiveWriteSupport.Plan<V> plan) {
+      super(out);
+      this.plan = plan;
+    }
+
+    @Override
+    protected RowWriterBuilder<V> self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<V> getWriteSupport(Configuration conf) {
+      return new ArchiveWriteSupport<>(plan);
+    }
   }
 
   /** Remembers the stream Parquet writes to, so the bytes already flushed can be subtracted. */

@@ -1,11 +1,13 @@
 package io.retrace.archiver.writer;
 
 import java.io.IOException;
-import org.apache.avro.generic.GenericRecord;
 
-/** One archive file being written: rows go in, then it is committed (visible) or aborted. */
-public interface RecordWriter {
-  void write(GenericRecord row) throws IOException;
+/**
+ * One archive file being written: source records go in as rows, then it is committed (visible) or
+ * aborted.
+ */
+public interface RecordWriter<V> {
+  void write(V record) throws IOException;
 
   /** Bytes held in memory for rows not yet flushed to storage (a current estimate). */
   long bufferedBytes();

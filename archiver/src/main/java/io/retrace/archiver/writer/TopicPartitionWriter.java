@@ -51,7 +51,7 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
     long records;
     long bytes;
     // Used by the lane only.
-    private RecordWriter writer;
+    private RecordWriter<?> writer;
     private long encoded;
 
     /** Parquet's buffers, as last sampled by the lane. */
@@ -277,10 +277,14 @@ final class TopicPartitionWriter<V extends SpecificRecord> {
         f.writer = provider.open(table, f.path);
         opened.add(f);
       }
+      // Opened above by this writer, for this table.
+      @SuppressWarnings("unchecked")
+      RecordWriter<V> writer = (RecordWriter<V>) f.writer;
+      Class<V> type = table.type();
       for (Object value : values) {
-        f.writer.write(table.toRow(table.type().cast(value)));
+        writer.write(type.cast(value));
         if (++f.encoded % MEMORY_SAMPLE_RECORDS == 1) {
-          long memory = f.writer.bufferedBytes();
+          long memory = writer.bufferedBytes();
           bufferedBytes.addAndGet(memory - f.memory);
           f.memory = memory;
         }

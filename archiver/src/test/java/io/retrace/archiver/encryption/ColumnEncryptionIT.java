@@ -171,9 +171,9 @@ class ColumnEncryptionIT {
             CompressionCodecName.UNCOMPRESSED,
             3,
             settings == null ? null : new ColumnEncryption(settings, conf));
-    RecordWriter writer = provider.open(ArchiveTables.EVENTS, name);
+    RecordWriter<RecordedEvent> writer = provider.open(ArchiveTables.EVENTS, name);
     for (RecordedEvent e : events) {
-      writer.write(ArchiveTables.EVENTS.toRow(e));
+      writer.write(e);
     }
     writer.commit();
     return dir.resolve(name);

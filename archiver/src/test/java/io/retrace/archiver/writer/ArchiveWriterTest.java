@@ -264,9 +264,9 @@ class ArchiveWriterTest {
     }
     // Between two checks on the consumer thread, an encoding thread can add one memory sample to
     // each of the two open files: what a sample's worth of these rows takes in a fresh file.
-    RecordWriter probe = provider().open(ArchiveTables.EVENTS, "probe.parquet");
+    RecordWriter<RecordedEvent> probe = provider().open(ArchiveTables.EVENTS, "probe.parquet");
     for (RecordedEvent e : events.subList(0, TopicPartitionWriter.MEMORY_SAMPLE_RECORDS)) {
-      probe.write(ArchiveTables.EVENTS.toRow(e));
+      probe.write(e);
     }
     long slack = 2 * probe.bufferedBytes();
     probe.abort();
