@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.serde.WireFormatException;
+import io.retrace.schemas.topic.Topic;
+import io.retrace.schemas.topic.Topics;
 import io.retrace.testkit.EventBuilder;
 import io.retrace.testkit.Events;
 import io.retrace.testkit.RetraceStackExtension;
@@ -12,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +24,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +126,50 @@ class ArchiverIT {
     assertThat(ids).hasSize(400).doesNotHaveDuplicates();
     assertThat(ids)
         .containsExactlyInAnyOrderElementsOf(sent.stream().map(RecordedEvent::getEventId).toList());
+  }
+
+  @Test
+  void aRecordThatCannotBeReadGoesToTheDeadLetterTopicWithItsBytesAndTheOthersAreArchived(
+      TestStack stack) throws Exception {
+    TestArchivers t = new TestArchivers(stack);
+    Topic<byte[], byte[]> dlq = stack.freshTopic(Topics.DLQ);
+    // Not the Confluent wire format: the first byte is not the magic byte 0.
+    byte[] corrupt = {5, 1, 2, 3, 4, 5, 6, 7};
+    List<RecordedEvent> sent = new ArrayList<>(produce(t, 0, 10));
+    try (KafkaProducer<byte[], byte[]> raw =
+        new KafkaProducer<>(
+            stack.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(t.events.name(), 0, bytes("bad-key"), corrupt)).get();
+    }
+    sent.addAll(produce(t, 10, 10));
+    try (ArchiverService archiver =
+        ArchiverService.start(t.config(archive, Map.of("topic.dlq", dlq.name())))) {
+      await()
+          .failFast("the archiver stopped", () -> !archiver.running())
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> ArchiveContents.eventIds(archive).size() >= sent.size());
+    }
+
+    assertThat(ArchiveContents.eventIds(archive))
+        .containsExactlyInAnyOrderElementsOf(sent.stream().map(RecordedEvent::getEventId).toList());
+    List<ConsumerRecord<byte[], byte[]>> dead = stack.readToEnd(dlq);
+    assertThat(dead).hasSize(1);
+    ConsumerRecord<byte[], byte[]> d = dead.get(0);
+    assertThat(d.key()).isEqualTo(bytes("bad-key"));
+    assertThat(d.value()).isEqualTo(corrupt);
+    assertThat(header(d, "retrace.dlq.reason"))
+        .isEqualTo(WireFormatException.Reason.UNKNOWN_MAGIC_BYTE.name());
+    assertThat(header(d, "retrace.dlq.stage")).isEqualTo("archiver");
+    assertThat(header(d, "retrace.dlq.topic")).isEqualTo(t.events.name());
+    assertThat(header(d, "retrace.dlq.partition")).isEqualTo("0");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+    return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
   }
 
   /**
