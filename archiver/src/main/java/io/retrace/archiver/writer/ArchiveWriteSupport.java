@@ -376,7 +376,8 @@ final class ArchiveWriteSupport<V extends SpecificRecord> extends WriteSupport<V
   /**
    * A string column. Within a file many repeat the previous row's value (the file's service and
    * recording, header names, SQL), so the last value's bytes are kept and handed over again:
-   * encoding and allocation are saved, and Parquet's dictionary finds the very same bytes.
+   * encoding and allocation are saved, and Parquet's dictionary finds the very same bytes. It holds
+   * one value per string column, table and encoding thread.
    */
   private static final class StringWriter implements ValueWriter {
     private String last;
