@@ -1,7 +1,5 @@
 package io.retrace.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-
 import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.bootstrap.Hooks;
 import io.retrace.agent.capture.AgentHooks;
@@ -26,6 +24,7 @@ import io.retrace.agent.recorder.HttpServerRecorder;
 import io.retrace.agent.recorder.JdbcRecorder;
 import io.retrace.agent.recorder.MethodRecorder;
 import io.retrace.agent.recorder.Recorder;
+import io.retrace.agent.recorder.RecorderTransformer;
 import io.retrace.agent.recorder.ServletRecorder;
 import io.retrace.agent.recorder.UrlConnectionRecorder;
 import io.retrace.agent.recorder.ValueRecorder;
@@ -51,14 +50,7 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassInjector;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Wires the running agent: buffer, publisher and sink, the adapters behind {@link Hooks}, the
@@ -437,74 +429,6 @@ public final class AgentRuntime {
     // sun.misc.Unsafe, which Java 24+ warns about on the application's console. The property is
     // relocated with ByteBuddy, so it concerns the agent's copy alone.
     System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
-    // Advice only rewrites the bodies of methods a type declares: ByteBuddy need not validate the
-    // result nor compute each type's full method graph, which is most of its start-up cost.
-    ByteBuddy byteBuddy =
-        new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-    AgentBuilder builder =
-        new AgentBuilder.Default(byteBuddy)
-            .disableClassFormatChanges()
-            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-            .with(new TransformationListener())
-            // Names only: a matcher on modifiers (ByteBuddy's default ignores synthetic types)
-            // makes ByteBuddy parse every class the application loads, which costs the main
-            // thread and the JIT most of a second on a small machine.
-            .ignore(nameStartsWith("io.retrace.agent.").or(nameStartsWith("net.bytebuddy.")));
-    ClassLoader agentLoader = AgentRuntime.class.getClassLoader();
-    for (Recorder recorder : recorders) {
-      builder = recorder.install(builder, agentLoader);
-    }
-    builder.installOn(inst);
-  }
-
-  /**
-   * Keeps ByteBuddy's own work out of recordings, and logs classes the agent failed to instrument
-   * (they run as they are). A class is transformed on the thread that loads it, often a request's:
-   * ByteBuddy's random name suffixes would otherwise be recorded as the request's random reads.
-   */
-  private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
-    /** Per thread: transformations under way (class loading nests them), and whether it entered. */
-    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[2]);
-
-    @Override
-    public void onDiscovery(
-        String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
-      int[] d = depth.get();
-      if (d[0]++ == 0) {
-        d[1] = Dispatch.enter() ? 1 : 0;
-      }
-    }
-
-    @Override
-    public void onComplete(
-        String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
-      int[] d = depth.get();
-      if (--d[0] == 0 && d[1] == 1) {
-        Dispatch.exit();
-      }
-    }
-
-    @Override
-    public void onError(
-        String typeName,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        Throwable throwable) {
-      log.log(Level.FINE, "Retrace could not instrument " + typeName, throwable);
-    }
-
-    @Override
-    public void onTransformation(
-        TypeDescription type,
-        ClassLoader classLoader,
-        JavaModule module,
-        boolean loaded,
-        DynamicType dynamicType) {
-      log.log(Level.FINE, "Retrace instrumented {0}", type.getName());
-    }
+    RecorderTransformer.install(inst, recorders);
   }
 }

@@ -1,12 +1,11 @@
 package io.retrace.agent.recorder;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -22,19 +21,16 @@ public final class ExecutorRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(
-            namedOneOf(
+  public List<Target> targets() {
+    return List.of(
+        Target.named(
                 "java.util.concurrent.ThreadPoolExecutor",
                 "java.util.concurrent.ForkJoinPool",
                 // Java 21+: Executors.newVirtualThreadPerTaskExecutor() and friends.
-                "java.util.concurrent.ThreadPerTaskExecutor"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
-                    ExecuteAdvice.class.getName()));
+                "java.util.concurrent.ThreadPerTaskExecutor")
+            .advice(
+                named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
+                ExecuteAdvice.class));
   }
 
   /** Wraps the task with the submitting thread's session. */

@@ -1,11 +1,10 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /** Outbound HTTP of {@code java.net.http.HttpClient}: {@code send} and {@code sendAsync}. */
@@ -16,14 +15,10 @@ public final class HttpClientRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(named("jdk.internal.net.http.HttpClientImpl"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    namedOneOf("send", "sendAsync").and(takesArguments(2)),
-                    SendAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.named("jdk.internal.net.http.HttpClientImpl")
+            .advice(namedOneOf("send", "sendAsync").and(takesArguments(2)), SendAdvice.class));
   }
 
   /** Around {@code send(request, handler)} and {@code sendAsync(request, handler)}. */

@@ -5,7 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -22,22 +22,18 @@ public final class HttpServerRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(named("com.sun.net.httpserver.Filter$Chain"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("doFilter")
-                        .and(takesArguments(1))
-                        .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
-                    HandleAdvice.class.getName()))
-        .type(named("sun.net.httpserver.ExchangeImpl"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("sendResponseHeaders").and(takesArguments(int.class, long.class)),
-                    ContainerAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.named("com.sun.net.httpserver.Filter$Chain")
+            .advice(
+                named("doFilter")
+                    .and(takesArguments(1))
+                    .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
+                HandleAdvice.class),
+        Target.named("sun.net.httpserver.ExchangeImpl")
+            .advice(
+                named("sendResponseHeaders").and(takesArguments(int.class, long.class)),
+                ContainerAdvice.class));
   }
 
   /**

@@ -4,7 +4,6 @@ import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -16,7 +15,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.retrace.agent.bootstrap.Dispatch;
 import java.sql.Connection;
 import java.sql.Statement;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -35,44 +34,37 @@ public final class JdbcRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(
-            nameContains("Connection").and(isSubTypeOf(Connection.class)).and(not(isInterface())),
-            Recorder.APPLICATION_LOADERS)
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    namedOneOf("prepareStatement", "prepareCall")
-                        .and(isPublic())
-                        .and(not(isAbstract()))
-                        .and(takesArgument(0, String.class)),
-                    PrepareAdvice.class.getName()))
-        .type(
-            nameContains("Statement").and(isSubTypeOf(Statement.class)).and(not(isInterface())),
-            Recorder.APPLICATION_LOADERS)
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    nameStartsWith("set")
-                        .and(isPublic())
-                        .and(not(isAbstract()))
-                        .and(takesArguments(2))
-                        .and(takesArgument(0, int.class))
-                        .and(returns(void.class)),
-                    ParameterAdvice.class.getName())
-                .advice(
-                    namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
-                        .and(isPublic())
-                        .and(not(isAbstract()))
-                        .and(takesArguments(0).or(takesArgument(0, String.class))),
-                    ExecuteAdvice.class.getName())
-                .advice(
-                    named("executeBatch")
-                        .and(isPublic())
-                        .and(not(isAbstract()))
-                        .and(takesArguments(0)),
-                    ExecuteAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.where(
+                name -> name.contains("Connection"),
+                not(isInterface()).and(isSubTypeOf(Connection.class)))
+            .advice(
+                namedOneOf("prepareStatement", "prepareCall")
+                    .and(isPublic())
+                    .and(not(isAbstract()))
+                    .and(takesArgument(0, String.class)),
+                PrepareAdvice.class),
+        Target.where(
+                name -> name.contains("Statement"),
+                not(isInterface()).and(isSubTypeOf(Statement.class)))
+            .advice(
+                nameStartsWith("set")
+                    .and(isPublic())
+                    .and(not(isAbstract()))
+                    .and(takesArguments(2))
+                    .and(takesArgument(0, int.class))
+                    .and(returns(void.class)),
+                ParameterAdvice.class)
+            .advice(
+                namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
+                    .and(isPublic())
+                    .and(not(isAbstract()))
+                    .and(takesArguments(0).or(takesArgument(0, String.class))),
+                ExecuteAdvice.class)
+            .advice(
+                named("executeBatch").and(isPublic()).and(not(isAbstract())).and(takesArguments(0)),
+                ExecuteAdvice.class));
   }
 
   /** {@code Connection.prepareStatement(sql, ...)}. */

@@ -5,12 +5,12 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import io.retrace.agent.bootstrap.Dispatch;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -45,21 +45,18 @@ public final class MethodRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
+  public List<Target> targets() {
+    List<Target> targets = new ArrayList<>();
     for (Map.Entry<String, Set<String>> entry : methodsByClass.entrySet()) {
       ElementMatcher.Junction<net.bytebuddy.description.method.MethodDescription> methods =
           ElementMatchers.none();
       for (String method : entry.getValue()) {
         methods = methods.or(named(method));
       }
-      builder =
-          builder
-              .type(named(entry.getKey()))
-              .transform(
-                  Recorder.advice(agentLoader)
-                      .advice(methods.and(not(isAbstract())), MethodAdvice.class.getName()));
+      targets.add(
+          Target.named(entry.getKey()).advice(methods.and(not(isAbstract())), MethodAdvice.class));
     }
-    return builder;
+    return targets;
   }
 
   /** Around a configured method. */

@@ -9,7 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -18,11 +18,12 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * Inbound HTTP on Jakarta Servlet containers (Tomcat, Jetty, and so Spring MVC): {@code
  * HttpServlet.service(HttpServletRequest, HttpServletResponse)} and every override of it ({@code
- * FrameworkServlet}'s, an application's). A type is matched cheaply first — {@code HttpServlet} by
- * name, or a class that declares a two-argument {@code service} — and only then by its hierarchy,
- * so that the classes an application loads are not all resolved up to their roots. The adapter
- * records only the outermost call of a thread: an override calling {@code super.service}, a forward
- * or an include stay inside the request that is already recorded.
+ * FrameworkServlet}'s, an application's). Only class loaders that see the servlet API are looked
+ * at; there a type is matched cheaply first — {@code HttpServlet} by name, or a class that declares
+ * a two-argument {@code service} — and only then by its hierarchy, so that the classes an
+ * application loads are not all resolved up to their roots. The adapter records only the outermost
+ * call of a thread: an override calling {@code super.service}, a forward or an include stay inside
+ * the request that is already recorded.
  */
 public final class ServletRecorder implements Recorder {
   private static final String HTTP_SERVLET = "jakarta.servlet.http.HttpServlet";
@@ -40,15 +41,16 @@ public final class ServletRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(
-            named(HTTP_SERVLET)
-                .or(
-                    declaresMethod(named("service").and(takesArguments(2)))
-                        .and(hasSuperType(named(HTTP_SERVLET)))),
-            Recorder.APPLICATION_LOADERS)
-        .transform(Recorder.advice(agentLoader).advice(SERVICE, ServiceAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.where(
+                name -> true,
+                named(HTTP_SERVLET)
+                    .or(
+                        declaresMethod(named("service").and(takesArguments(2)))
+                            .and(hasSuperType(named(HTTP_SERVLET)))))
+            .inLoadersSeeing(HTTP_SERVLET)
+            .advice(SERVICE, ServiceAdvice.class));
   }
 
   /**

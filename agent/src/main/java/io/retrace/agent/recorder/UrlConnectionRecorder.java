@@ -4,7 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -16,14 +16,10 @@ public final class UrlConnectionRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(named("sun.net.www.protocol.http.HttpURLConnection"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("getInputStream").and(takesArguments(0)),
-                    GetInputStreamAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.named("sun.net.www.protocol.http.HttpURLConnection")
+            .advice(named("getInputStream").and(takesArguments(0)), GetInputStreamAdvice.class));
   }
 
   /** Around {@code getInputStream()}: the returned stream records the exchange as it is read. */

@@ -10,8 +10,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.bootstrap.Sources;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -28,29 +28,20 @@ public final class ValueRecorder implements Recorder {
   }
 
   @Override
-  public AgentBuilder install(AgentBuilder builder, ClassLoader agentLoader) {
-    return builder
-        .type(named("java.util.UUID"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("randomUUID").and(isStatic()).and(takesArguments(0)),
-                    UuidAdvice.class.getName()))
-        .type(named("java.time.Clock"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    named("currentInstant").and(isStatic()).and(takesArguments(0)),
-                    ClockAdvice.class.getName()))
-        .type(namedOneOf("java.util.Random", "java.util.concurrent.ThreadLocalRandom"))
-        .transform(
-            Recorder.advice(agentLoader)
-                .advice(
-                    namedOneOf("nextInt", "nextLong", "nextDouble", "nextBoolean")
-                        .and(not(isStatic()))
-                        .and(takesArguments(0).or(takesArguments(int.class)))
-                        .and(not(returns(void.class))),
-                    RandomAdvice.class.getName()));
+  public List<Target> targets() {
+    return List.of(
+        Target.named("java.util.UUID")
+            .advice(named("randomUUID").and(isStatic()).and(takesArguments(0)), UuidAdvice.class),
+        Target.named("java.time.Clock")
+            .advice(
+                named("currentInstant").and(isStatic()).and(takesArguments(0)), ClockAdvice.class),
+        Target.named("java.util.Random", "java.util.concurrent.ThreadLocalRandom")
+            .advice(
+                namedOneOf("nextInt", "nextLong", "nextDouble", "nextBoolean")
+                    .and(not(isStatic()))
+                    .and(takesArguments(0).or(takesArguments(int.class)))
+                    .and(not(returns(void.class))),
+                RandomAdvice.class));
   }
 
   /** {@code UUID.randomUUID()}. */

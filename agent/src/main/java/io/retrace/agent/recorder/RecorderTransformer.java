@@ -1,0 +1,233 @@
+package io.retrace.agent.recorder;
+
+import io.retrace.agent.bootstrap.Dispatch;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Applies the recorders' advice as classes load, and to the classes already loaded when it is
+ * installed. It takes the place of ByteBuddy's {@code AgentBuilder}, whose generality costs a Java
+ * agent most of its start-up: generating its own transformer class, describing every class the
+ * application loads, and matching every class loaded before it against every recorder. Here a
+ * loaded class costs one name lookup unless its name and class loader make it a candidate; only a
+ * candidate is parsed, and only a match is rewritten (advice inlined into the methods it declares,
+ * so that no class changes shape and retransformation can apply it).
+ */
+public final class RecorderTransformer implements ClassFileTransformer {
+  private static final Logger log = Logger.getLogger(RecorderTransformer.class.getName());
+
+  /** The agent's own classes, never instrumented. */
+  private static final String AGENT_PACKAGE = "io.retrace.agent.";
+
+  private final Map<String, List<Target>> byName = new HashMap<>();
+  private final List<Target> patterns = new ArrayList<>();
+
+  /** Advice is parsed once, on first use. */
+  private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+
+  /**
+   * Descriptions of the types a class loader's candidates were matched against, so that common
+   * super types are parsed once; bounded by the classes those loaders define, released with them.
+   */
+  private final Map<ClassLoader, TypePool.CacheProvider> typeCaches = new WeakHashMap<>();
+
+  /** Whether a class loader sees a target's required class; held as long as the loader lives. */
+  private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
+
+  /** Set while this thread transforms: classes it loads meanwhile are the agent's, left alone. */
+  private final ThreadLocal<boolean[]> busy = ThreadLocal.withInitial(() -> new boolean[1]);
+
+  // Advice only rewrites the bodies of methods a type declares: neither validating the result nor
+  // computing each type's full method graph is needed, and those are most of ByteBuddy's cost.
+  private final ByteBuddy byteBuddy =
+      new ByteBuddy()
+          .with(TypeValidation.DISABLED)
+          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+
+  RecorderTransformer(List<Recorder> recorders) {
+    for (Recorder recorder : recorders) {
+      for (Target target : recorder.targets()) {
+        if (target.names().isEmpty()) {
+          patterns.add(target);
+        }
+        for (String name : target.names()) {
+          byName.computeIfAbsent(name, n -> new ArrayList<>()).add(target);
+        }
+      }
+    }
+  }
+
+  /**
+   * Instruments classes from now on, then retransforms those of the already loaded classes that
+   * match, all in one call.
+   */
+  public static RecorderTransformer install(Instrumentation inst, List<Recorder> recorders) {
+    RecorderTransformer transformer = new RecorderTransformer(recorders);
+    inst.addTransformer(transformer, true);
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      List<Target> candidates = transformer.candidates(c.getName(), c.getClassLoader());
+      if (!candidates.isEmpty() && inst.isModifiableClass(c) && matchesLoaded(c, candidates)) {
+        loaded.add(c);
+      }
+    }
+    retransform(inst, loaded);
+    return transformer;
+  }
+
+  private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
+    try {
+      TypeDescription type = TypeDescription.ForLoadedType.of(c);
+      return candidates.stream().anyMatch(t -> t.matches(type));
+    } catch (Throwable t) {
+      // Reflection on a class whose dependencies are missing fails: it is left as it is.
+      log.log(Level.FINE, "Retrace could not inspect " + c.getName(), t);
+      return false;
+    }
+  }
+
+  private static void retransform(Instrumentation inst, List<Class<?>> classes) {
+    if (classes.isEmpty()) {
+      return;
+    }
+    try {
+      inst.retransformClasses(classes.toArray(Class<?>[]::new));
+    } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+      // One class the JVM refuses must not cost the others their instrumentation.
+      log.log(Level.FINE, "Retrace: retransforming " + classes + " at once failed", e);
+      for (Class<?> c : classes) {
+        try {
+          inst.retransformClasses(c);
+        } catch (UnmodifiableClassException | RuntimeException | LinkageError single) {
+          log.log(Level.FINE, "Retrace could not instrument " + c.getName(), single);
+        }
+      }
+    }
+  }
+
+  /** The targets a class may match, judged by its name and class loader alone. */
+  List<Target> candidates(String binaryName, ClassLoader loader) {
+    List<Target> named = byName.get(binaryName);
+    List<Target> found = named == null ? List.of() : named;
+    if (patterns.isEmpty()
+        || loader == null
+        || loader == ClassLoader.getPlatformClassLoader()
+        || binaryName.startsWith(AGENT_PACKAGE)) {
+      return found;
+    }
+    for (Target target : patterns) {
+      if (target.isCandidateName(binaryName)
+          && (target.visibleClass() == null || sees(loader, target.visibleClass()))) {
+        if (found.isEmpty() || found == named) {
+          found = new ArrayList<>(found);
+        }
+        found.add(target);
+      }
+    }
+    return found;
+  }
+
+  private boolean sees(ClassLoader loader, String className) {
+    synchronized (visible) {
+      return visible
+          .computeIfAbsent(loader, l -> new HashMap<>())
+          .computeIfAbsent(
+              className, n -> loader.getResource(n.replace('.', '/') + ".class") != null);
+    }
+  }
+
+  @Override
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String internalName,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classFile) {
+    if (internalName == null) {
+      return null; // a hidden class: never a target
+    }
+    String name = internalName.replace('/', '.');
+    List<Target> candidates = candidates(name, loader);
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    boolean[] transforming = busy.get();
+    if (transforming[0]) {
+      return null;
+    }
+    transforming[0] = true;
+    // ByteBuddy draws random names while it works, often on a request's thread: not the request's.
+    boolean entered = Dispatch.enter();
+    try {
+      return instrument(name, loader, classFile, candidates);
+    } catch (Throwable t) {
+      log.log(Level.FINE, "Retrace could not instrument " + name, t);
+      return null;
+    } finally {
+      if (entered) {
+        Dispatch.exit();
+      }
+      transforming[0] = false;
+    }
+  }
+
+  private byte[] instrument(
+      String name, ClassLoader loader, byte[] classFile, List<Target> candidates) {
+    ClassFileLocator locator =
+        new ClassFileLocator.Compound(
+            ClassFileLocator.Simple.of(name, classFile),
+            ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool =
+        new TypePool.Default(typeCache(loader), locator, TypePool.Default.ReaderMode.FAST);
+    TypeDescription type = pool.describe(name).resolve();
+    DynamicType.Builder<?> builder = null;
+    for (Target target : candidates) {
+      if (target.matches(type)) {
+        if (builder == null) {
+          builder = byteBuddy.decorate(type, locator);
+        }
+        for (Target.MethodAdvice a : target.advice()) {
+          builder = builder.visit(advice(a.advice()).on(a.methods()));
+        }
+      }
+    }
+    if (builder == null) {
+      return null;
+    }
+    byte[] result = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
+    log.log(Level.FINE, "Retrace instrumented {0}", name);
+    return result;
+  }
+
+  private TypePool.CacheProvider typeCache(ClassLoader loader) {
+    synchronized (typeCaches) {
+      return typeCaches.computeIfAbsent(loader, l -> new TypePool.CacheProvider.Simple());
+    }
+  }
+
+  private Advice advice(Class<?> adviceClass) {
+    return advice.computeIfAbsent(
+        adviceClass,
+        c -> Advice.to(c).withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
+  }
+}

@@ -1,0 +1,88 @@
+package io.retrace.agent.recorder;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * The types one recorder instruments and the advice for their methods. A type is first matched on
+ * its name and class loader alone, which costs next to nothing for each class the application
+ * loads; only those candidates are parsed for the precise match on their declaration and hierarchy.
+ */
+public final class Target {
+  /** The exact binary names matched, or empty for a {@link #where} target. */
+  private final Set<String> names;
+
+  private final Predicate<String> candidateName;
+  private String visibleClass;
+  private final ElementMatcher<? super TypeDescription> type;
+  private final List<MethodAdvice> advice = new ArrayList<>();
+
+  /** Advice applied to the methods a matcher selects. */
+  record MethodAdvice(ElementMatcher<? super MethodDescription> methods, Class<?> advice) {}
+
+  private Target(
+      Set<String> names,
+      Predicate<String> candidateName,
+      ElementMatcher<? super TypeDescription> type) {
+    this.names = names;
+    this.candidateName = candidateName;
+    this.type = type;
+  }
+
+  /** Exactly the classes of these binary names, in any class loader. */
+  public static Target named(String... names) {
+    return new Target(Set.of(names), null, ElementMatchers.any());
+  }
+
+  /**
+   * Classes of application class loaders (not the JDK's) whose binary name passes {@code
+   * candidateName} and whose description then matches {@code type}.
+   */
+  public static Target where(
+      Predicate<String> candidateName, ElementMatcher<? super TypeDescription> type) {
+    return new Target(Set.of(), candidateName, type);
+  }
+
+  /**
+   * Only in class loaders that can see {@code className}: classes of other loaders are not even
+   * parsed (e.g. no servlet can exist where the servlet API is absent).
+   */
+  public Target inLoadersSeeing(String className) {
+    visibleClass = className;
+    return this;
+  }
+
+  /** Applies {@code adviceClass}, a class of static advice methods, to the selected methods. */
+  public Target advice(ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
+    advice.add(new MethodAdvice(methods, adviceClass));
+    return this;
+  }
+
+  Set<String> names() {
+    return names;
+  }
+
+  /** The cheap test, on the name alone; for a {@link #where} target. */
+  boolean isCandidateName(String binaryName) {
+    return candidateName != null && candidateName.test(binaryName);
+  }
+
+  /** A class the loader must see, or null. */
+  String visibleClass() {
+    return visibleClass;
+  }
+
+  boolean matches(TypeDescription description) {
+    return type.matches(description);
+  }
+
+  List<MethodAdvice> advice() {
+    return advice;
+  }
+}
