@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -108,29 +109,48 @@ public final class AgentRuntime {
             () -> inst.getAllLoadedClasses().length,
             () -> buffer.size() > buffer.capacity() / 4);
     String state;
+    // The line announcing the agent; in premain it waits for the warm-up thread to log it.
+    CompletableFuture<String> announcement = new CompletableFuture<>();
     if (!config.recording().isEmpty()) {
       // Recording from start-up: the first request must find every recorder in place. Its events
       // wait in the buffer while the application starts; the publisher (Avro, Jackson, the sink)
       // starts after it, or as soon as the buffer is a quarter full.
-      long instrumenting = System.nanoTime();
-      readiness.instrument();
-      control.startAtLaunch(config.recording());
+      RecordingControl.Status recording = control.startAtLaunch(config.recording());
       // Events are Avro objects: the first one captured initialises Avro (schema parsing, ~150 ms
-      // of CPU), which the start marker does here instead of the application's thread.
+      // of CPU). The start marker does that on a thread of its own while premain instruments, so
+      // that the application's first captured call finds it done. The log lines wait for it too:
+      // the first one sets up java.util.logging, tens of milliseconds.
+      String recordingLine = RecordingControl.describe(recording);
       Thread warmUp =
           new Thread(
               () -> {
                 Dispatch.suppressCurrentThread();
                 recorder.flushPending();
+                log.info(recordingLine);
+                try {
+                  log.info(announcement.join());
+                } catch (CompletionException premainFailed) {
+                  // premain reports its own failure
+                }
               },
               "retrace-warm-up");
       warmUp.setDaemon(true);
       warmUp.start();
+      long instrumenting = System.nanoTime();
+      try {
+        readiness.instrument();
+      } catch (RuntimeException e) {
+        control.stop("instrumenting failed");
+        announcement.completeExceptionally(e);
+        throw e;
+      }
       afterStartup.then(readiness::startPublisher);
       state =
-          String.format(
-              "recording %s, instrumenting %d ms",
-              config.recording(), (System.nanoTime() - instrumenting) / 1_000_000);
+          "recording "
+              + config.recording()
+              + ", instrumenting "
+              + (System.nanoTime() - instrumenting) / 1_000_000
+              + " ms";
     } else {
       // Nothing is recorded before a trigger fires: instrumentation and the publisher wait for
       // the first one, which gets its answer once the recording has begun.
@@ -147,14 +167,23 @@ public final class AgentRuntime {
       }
     }
     afterStartup.start();
-    log.info(
-        String.format(
-            "Retrace agent %s for service %s started in %d ms (%s; sink: %s)",
-            agentId,
-            config.service(),
-            (System.nanoTime() - started) / 1_000_000,
-            state,
-            config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap()));
+    String startedLine =
+        "Retrace agent "
+            + agentId
+            + " for service "
+            + config.service()
+            + " started in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms ("
+            + state
+            + "; sink: "
+            + (config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap())
+            + ")";
+    if (config.recording().isEmpty()) {
+      log.info(startedLine);
+    } else {
+      announcement.complete(startedLine);
+    }
   }
 
   /**
@@ -236,9 +265,10 @@ public final class AgentRuntime {
         Dispatch.hooks = hooks.get();
         install(inst, recorders(config));
         instrumented = true;
-        log.fine(
-            String.format(
-                "Retrace agent instrumented in %d ms", (System.nanoTime() - begin) / 1_000_000));
+        if (log.isLoggable(Level.FINE)) {
+          log.fine(
+              "Retrace agent instrumented in " + (System.nanoTime() - begin) / 1_000_000 + " ms");
+        }
       } catch (RuntimeException | Error e) {
         instrumentFailure = e;
         throw new IllegalStateException("instrumenting the application failed: " + e, e);

@@ -43,10 +43,14 @@ public final class RetraceAgent {
         return;
       }
       injectBootstrapClasses(inst);
-      log.fine(
-          String.format(
-              "Retrace agent: options %d ms, bootstrap classes %d ms",
-              (configured - start) / 1_000_000, (System.nanoTime() - configured) / 1_000_000));
+      if (log.isLoggable(Level.FINE)) {
+        log.fine(
+            "Retrace agent: options "
+                + (configured - start) / 1_000_000
+                + " ms, bootstrap classes "
+                + (System.nanoTime() - configured) / 1_000_000
+                + " ms");
+      }
       // Loaded only now, after the bootstrap classes it links against are in place.
       Class.forName("io.retrace.agent.AgentRuntime")
           .getMethod("start", AgentConfig.class, Instrumentation.class)

@@ -1,0 +1,157 @@
+package io.retrace.agent.recorder;
+
+import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.List;
+import java.util.function.Supplier;
+import net.bytebuddy.asm.Advice;
+import org.junit.jupiter.api.Test;
+
+class RecorderTransformerTest {
+  /** A class the test instruments. */
+  public static final class Greeter implements Supplier<String> {
+    @Override
+    public String get() {
+      return "hello";
+    }
+  }
+
+  /** Replaces what {@code get()} returns. */
+  public static final class ShoutAdvice {
+    private ShoutAdvice() {}
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.Return(readOnly = false) String value) {
+      value = value.toUpperCase(java.util.Locale.ROOT) + "!";
+    }
+  }
+
+  private static Recorder recorder(Target... targets) {
+    return new Recorder() {
+      @Override
+      public String name() {
+        return "test";
+      }
+
+      @Override
+      public List<Target> targets() {
+        return List.of(targets);
+      }
+    };
+  }
+
+  private final ClassLoader application = new URLClassLoader(new URL[0]);
+
+  @Test
+  void exactNamesAreCandidatesInEveryClassLoader() {
+    RecorderTransformer transformer =
+        new RecorderTransformer(List.of(recorder(Target.named("java.util.UUID"))));
+
+    assertThat(transformer.candidates("java.util.UUID", null)).hasSize(1);
+    assertThat(transformer.candidates("java.util.UUID", application)).hasSize(1);
+    assertThat(transformer.candidates("java.util.Random", null)).isEmpty();
+  }
+
+  @Test
+  void patternsLookOnlyAtApplicationClassesOutsideTheAgent() {
+    RecorderTransformer transformer =
+        new RecorderTransformer(
+            List.of(
+                recorder(
+                    Target.where(
+                        n -> n.contains("Connection"), isSubTypeOf(AutoCloseable.class)))));
+
+    assertThat(transformer.candidates("org.h2.jdbc.JdbcConnection", application)).hasSize(1);
+    assertThat(transformer.candidates("org.h2.jdbc.JdbcStatement", application)).isEmpty();
+    assertThat(transformer.candidates("java.sql.Connection", null)).isEmpty();
+    assertThat(transformer.candidates("java.sql.Connection", ClassLoader.getPlatformClassLoader()))
+        .isEmpty();
+    assertThat(transformer.candidates("io.retrace.agent.capture.Connection", application))
+        .isEmpty();
+  }
+
+  @Test
+  void aTargetNeedingAClassIsLeftOutOfLoadersThatCannotSeeIt() {
+    RecorderTransformer transformer =
+        new RecorderTransformer(
+            List.of(
+                recorder(
+                    Target.where(n -> true, named("x.Servlet"))
+                        .inLoadersSeeing("jakarta.servlet.http.HttpServlet"))));
+
+    ClassLoader withoutServletApi =
+        new URLClassLoader(new URL[0], ClassLoader.getPlatformClassLoader());
+    // The test class path has the servlet API (compiled against, provided by containers).
+    ClassLoader withServletApi = getClass().getClassLoader();
+
+    assertThat(transformer.candidates("com.acme.Anything", withoutServletApi)).isEmpty();
+    assertThat(transformer.candidates("com.acme.Anything", withServletApi)).hasSize(1);
+  }
+
+  @Test
+  void rewritesAMatchingClassAndLeavesTheOthersAlone() throws Exception {
+    RecorderTransformer transformer =
+        new RecorderTransformer(
+            List.of(
+                recorder(
+                    Target.named(Greeter.class.getName())
+                        .advice(named("get"), ShoutAdvice.class))));
+    String name = Greeter.class.getName();
+    ClassLoader loader = getClass().getClassLoader();
+
+    byte[] rewritten =
+        transformer.transform(
+            null, loader, name.replace('.', '/'), null, null, bytesOf(Greeter.class));
+    byte[] untouched =
+        transformer.transform(
+            null,
+            loader,
+            ShoutAdvice.class.getName().replace('.', '/'),
+            null,
+            null,
+            bytesOf(ShoutAdvice.class));
+
+    assertThat(untouched).isNull();
+    assertThat(rewritten).isNotNull();
+    Class<?> greeter = new OneClassLoader(name, rewritten, loader).loadClass(name);
+    @SuppressWarnings("unchecked")
+    Supplier<String> instance = (Supplier<String>) greeter.getDeclaredConstructor().newInstance();
+    assertThat(instance.get()).isEqualTo("HELLO!");
+  }
+
+  private static byte[] bytesOf(Class<?> type) throws IOException {
+    String resource = "/" + type.getName().replace('.', '/') + ".class";
+    try (InputStream in = type.getResourceAsStream(resource)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** Defines one class from the given bytes, delegating everything else to its parent. */
+  private static final class OneClassLoader extends ClassLoader {
+    private final String name;
+    private final byte[] bytes;
+
+    OneClassLoader(String name, byte[] bytes, ClassLoader parent) {
+      super(parent);
+      this.name = name;
+      this.bytes = bytes;
+    }
+
+    @Override
+    protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+      if (className.equals(name)) {
+        synchronized (getClassLoadingLock(className)) {
+          Class<?> c = findLoadedClass(className);
+          return c != null ? c : defineClass(className, bytes, 0, bytes.length);
+        }
+      }
+      return super.loadClass(className, resolve);
+    }
+  }
+}
