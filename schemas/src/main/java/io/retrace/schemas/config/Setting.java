@@ -11,4 +11,14 @@ import java.util.function.Function;
  * @param required whether a value must be given (the default is then null)
  */
 public record Setting<T>(
-    String key, T defaultValue, String doc, Function<String, T> parser, boolean required) {}
+    String key, T defaultValue, String doc, Function<String, T> parser, boolean required) {
+  /**
+   * By key: consistent with the generated {@code equals}, and unlike the generated {@code hashCode}
+   * it needs no method-handle bootstrap, which costs a Java agent reading its options in premain
+   * some 50 ms of the application's start-up.
+   */
+  @Override
+  public int hashCode() {
+    return key.hashCode();
+  }
+}
