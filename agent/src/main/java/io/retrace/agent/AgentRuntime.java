@@ -138,7 +138,7 @@ public final class AgentRuntime {
       warmUp.start();
       long instrumenting = System.nanoTime();
       try {
-        readiness.instrument();
+        readiness.instrument(true);
       } catch (RuntimeException e) {
         control.stop("instrumenting failed");
         announcement.completeExceptionally(e);
@@ -251,8 +251,11 @@ public final class AgentRuntime {
       }
     }
 
-    /** Installs the recorders, once. */
-    synchronized void instrument() {
+    /**
+     * Installs the recorders, once; {@code besideStartUp} in premain, where the JDK classes whose
+     * advice records only in sessions may be instrumented on an agent thread.
+     */
+    synchronized void instrument(boolean besideStartUp) {
       if (instrumentFailure != null) {
         throw new IllegalStateException(
             "instrumenting the application failed: " + instrumentFailure.getMessage());
@@ -263,7 +266,7 @@ public final class AgentRuntime {
       try {
         long begin = System.nanoTime();
         Dispatch.hooks = hooks.get();
-        install(inst, recorders(config));
+        install(inst, recorders(config), besideStartUp);
         instrumented = true;
         if (log.isLoggable(Level.FINE)) {
           log.fine(
@@ -288,7 +291,7 @@ public final class AgentRuntime {
 
     /** For a trigger: returns once the agent can record whole recordings. */
     void awaitReady() {
-      instrument();
+      instrument(false);
       startPublisher();
       try {
         publishing.get(PUBLISHER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -454,11 +457,11 @@ public final class AgentRuntime {
         metrics);
   }
 
-  private static void install(Instrumentation inst, List<Recorder> recorders) {
+  private static void install(Instrumentation inst, List<Recorder> recorders, boolean beside) {
     // Advice is inlined, so ByteBuddy never needs to inject classes; without this it probes
     // sun.misc.Unsafe, which Java 24+ warns about on the application's console. The property is
     // relocated with ByteBuddy, so it concerns the agent's copy alone.
     System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
-    RecorderTransformer.install(inst, recorders);
+    RecorderTransformer.install(inst, recorders, beside);
   }
 }

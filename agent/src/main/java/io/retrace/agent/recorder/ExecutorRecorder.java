@@ -30,7 +30,9 @@ public final class ExecutorRecorder implements Recorder {
                 "java.util.concurrent.ThreadPerTaskExecutor")
             .advice(
                 named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
-                ExecuteAdvice.class));
+                ExecuteAdvice.class)
+            // Carries a session: without one there is nothing to carry.
+            .recordsOnlyInSessions());
   }
 
   /** Wraps the task with the submitting thread's session. */

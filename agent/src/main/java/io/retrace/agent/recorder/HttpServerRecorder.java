@@ -29,7 +29,8 @@ public final class HttpServerRecorder implements Recorder {
                 named("doFilter")
                     .and(takesArguments(1))
                     .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
-                HandleAdvice.class),
+                HandleAdvice.class)
+            .startsSessions(),
         Target.named("sun.net.httpserver.ExchangeImpl")
             .advice(
                 named("sendResponseHeaders").and(takesArguments(int.class, long.class)),

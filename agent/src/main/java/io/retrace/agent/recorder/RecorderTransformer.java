@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.bytebuddy.ByteBuddy;
@@ -35,6 +37,9 @@ import net.bytebuddy.pool.TypePool;
 public final class RecorderTransformer implements ClassFileTransformer {
   private static final Logger log = Logger.getLogger(RecorderTransformer.class.getName());
 
+  /** How long a session-starting class waits for the classes instrumented beside start-up. */
+  private static final long SESSION_WAIT_SECONDS = 30;
+
   /** The agent's own classes, never instrumented. */
   private static final String AGENT_PACKAGE = "io.retrace.agent.";
 
@@ -52,6 +57,9 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
   private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
+
+  /** Open once the already loaded classes that record only in sessions are instrumented. */
+  private final CountDownLatch sessionsReady = new CountDownLatch(1);
 
   /** Set while this thread transforms: classes it loads meanwhile are the agent's, left alone. */
   private final ThreadLocal<boolean[]> busy = ThreadLocal.withInitial(() -> new boolean[1]);
@@ -77,20 +85,43 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   /**
-   * Instruments classes from now on, then retransforms those of the already loaded classes that
-   * match, all in one call.
+   * Instruments classes from now on, then retransforms the already loaded classes that match. With
+   * {@code beside}, those whose advice records only inside a session (the JDK's clock, random and
+   * executor classes, loaded before any application) are retransformed on an agent thread beside
+   * the application's start-up, and a class that starts sessions waits for them when it is
+   * instrumented: no session can begin before they are in place.
    */
-  public static RecorderTransformer install(Instrumentation inst, List<Recorder> recorders) {
+  public static RecorderTransformer install(
+      Instrumentation inst, List<Recorder> recorders, boolean beside) {
     RecorderTransformer transformer = new RecorderTransformer(recorders);
     inst.addTransformer(transformer, true);
-    List<Class<?>> loaded = new ArrayList<>();
+    List<Class<?>> now = new ArrayList<>();
+    List<Class<?>> later = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
       List<Target> candidates = transformer.candidates(c.getName(), c.getClassLoader());
       if (!candidates.isEmpty() && inst.isModifiableClass(c) && matchesLoaded(c, candidates)) {
-        loaded.add(c);
+        (beside && candidates.stream().allMatch(Target::onlyInSessions) ? later : now).add(c);
       }
     }
-    retransform(inst, loaded);
+    // Released (or its thread started) before the rest, which may hold session-starting classes.
+    if (later.isEmpty()) {
+      transformer.sessionsReady.countDown();
+    } else {
+      Thread thread =
+          new Thread(
+              () -> {
+                Dispatch.suppressCurrentThread();
+                try {
+                  retransform(inst, later);
+                } finally {
+                  transformer.sessionsReady.countDown();
+                }
+              },
+              "retrace-instrument");
+      thread.setDaemon(true);
+      thread.start();
+    }
+    retransform(inst, now);
     return transformer;
   }
 
@@ -203,6 +234,9 @@ public final class RecorderTransformer implements ClassFileTransformer {
     DynamicType.Builder<?> builder = null;
     for (Target target : candidates) {
       if (target.matches(type)) {
+        if (target.isSessionStart()) {
+          awaitSessionTargets(name);
+        }
         if (builder == null) {
           builder = byteBuddy.decorate(type, locator);
         }
@@ -217,6 +251,20 @@ public final class RecorderTransformer implements ClassFileTransformer {
     byte[] result = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
     log.log(Level.FINE, "Retrace instrumented {0}", name);
     return result;
+  }
+
+  /** Bounded: instrumentation that never completes must not hold the application back for ever. */
+  private void awaitSessionTargets(String name) {
+    try {
+      if (!sessionsReady.await(SESSION_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        log.warning(
+            "Retrace: instrumenting "
+                + name
+                + " before the JDK's value and executor classes; early sessions may miss values");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private TypePool.CacheProvider typeCache(ClassLoader loader) {

@@ -50,7 +50,8 @@ public final class ServletRecorder implements Recorder {
                         declaresMethod(named("service").and(takesArguments(2)))
                             .and(hasSuperType(named(HTTP_SERVLET)))))
             .inLoadersSeeing(HTTP_SERVLET)
-            .advice(SERVICE, ServiceAdvice.class));
+            .advice(SERVICE, ServiceAdvice.class)
+            .startsSessions());
   }
 
   /**

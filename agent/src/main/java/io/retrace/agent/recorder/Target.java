@@ -20,6 +20,8 @@ public final class Target {
 
   private final Predicate<String> candidateName;
   private String visibleClass;
+  private boolean onlyInSessions;
+  private boolean startsSessions;
   private final ElementMatcher<? super TypeDescription> type;
   private final List<MethodAdvice> advice = new ArrayList<>();
 
@@ -56,6 +58,29 @@ public final class Target {
   public Target inLoadersSeeing(String className) {
     visibleClass = className;
     return this;
+  }
+
+  /**
+   * Its advice records nothing outside a session: a class already loaded when the agent starts may
+   * be instrumented beside the application's start-up, as long as no session starts before.
+   */
+  public Target recordsOnlyInSessions() {
+    onlyInSessions = true;
+    return this;
+  }
+
+  /** Its advice starts sessions: it waits for the {@link #recordsOnlyInSessions} targets. */
+  public Target startsSessions() {
+    startsSessions = true;
+    return this;
+  }
+
+  boolean onlyInSessions() {
+    return onlyInSessions;
+  }
+
+  boolean isSessionStart() {
+    return startsSessions;
   }
 
   /** Applies {@code adviceClass}, a class of static advice methods, to the selected methods. */

@@ -31,17 +31,20 @@ public final class ValueRecorder implements Recorder {
   public List<Target> targets() {
     return List.of(
         Target.named("java.util.UUID")
-            .advice(named("randomUUID").and(isStatic()).and(takesArguments(0)), UuidAdvice.class),
+            .advice(named("randomUUID").and(isStatic()).and(takesArguments(0)), UuidAdvice.class)
+            .recordsOnlyInSessions(),
         Target.named("java.time.Clock")
             .advice(
-                named("currentInstant").and(isStatic()).and(takesArguments(0)), ClockAdvice.class),
+                named("currentInstant").and(isStatic()).and(takesArguments(0)), ClockAdvice.class)
+            .recordsOnlyInSessions(),
         Target.named("java.util.Random", "java.util.concurrent.ThreadLocalRandom")
             .advice(
                 namedOneOf("nextInt", "nextLong", "nextDouble", "nextBoolean")
                     .and(not(isStatic()))
                     .and(takesArguments(0).or(takesArguments(int.class)))
                     .and(not(returns(void.class))),
-                RandomAdvice.class));
+                RandomAdvice.class)
+            .recordsOnlyInSessions());
   }
 
   /** {@code UUID.randomUUID()}. */
