@@ -105,14 +105,45 @@ class JsonBodiesTest {
   }
 
   @Test
-  void aBodyThatIsNotOneJsonDocumentIsScannedAsText() {
+  void aBodyThatIsNotJsonIsScannedAsText() {
     RecordedEvent text = json("not json: jane@example.com");
     assertThat(requestBody(text)).startsWith("not json: hmac:");
     assertThat(notes(text)).containsExactly("detector.email request.body HASH ingest");
+  }
 
-    RecordedEvent lines = json("{\"a\":\"x\"}\n{\"b\":\"ssn 123-45-6789\"}\n");
-    assertThat(requestBody(lines)).doesNotContain("123-45-6789");
-    assertThat(notes(lines)).containsExactly("detector.ssn request.body HASH ingest");
+  @Test
+  void everyDocumentOfABodyWithSeveralGetsThePathRulesAndTheDetectors() {
+    RecordedEvent lines =
+        json(
+            "{\"a\":\"x\"}\n{\"b\":\"ssn 123-45-6789\",\"cvv\":\"321\"}\n[\"jane\\u0040example.com\"]\n");
+    assertThat(requestBody(lines))
+        .doesNotContain("123-45-6789", "321", "jane")
+        .startsWith("{\"a\":\"x\"}\n{\"b\":\"ssn hmac:");
+    assertThat(notes(lines))
+        .containsExactly(
+            "detector.ssn request.body$.b HASH ingest",
+            "sensitive-json request.body$.cvv REPLACE ingest",
+            "detector.email request.body$[*] HASH ingest");
+
+    // A value after the document does not switch the path rules off.
+    for (String tail : List.of(" 1", " true", "{}", "[]", "\"x\"")) {
+      RecordedEvent out = json("{\"cvv\":\"PW1\",\"apiKey\":\"k-1\"}" + tail);
+      assertThat(requestBody(out)).as(tail).doesNotContain("PW1", "k-1");
+    }
+  }
+
+  @Test
+  void anAwsSecretUnderAnAwsNameIsFoundBesideOtherText() {
+    RecordedEvent out =
+        json(
+            "{\"aws_secret_access_key\":\""
+                + AWS_SECRET
+                + " (rotated)\",\"aws\":{\"credentials\":\"AKIAIOSFODNN7EXAMPLE:"
+                + AWS_SECRET
+                + "\"}}");
+    assertThat(requestBody(out))
+        .doesNotContain(AWS_SECRET, "AKIAIOSFODNN7EXAMPLE")
+        .contains("(rotated)");
   }
 
   @Test

@@ -511,18 +511,18 @@ public final class Detectors {
 
   private static void awsSecrets(
       String text, int from, int to, CharSequence context, boolean awsWord, Spans out) {
-    if (context != null) {
-      // The name is looked at last: most values are not 40 secret-shaped characters.
-      int s = from;
-      int e = to;
-      while (s < e && Character.isWhitespace(text.charAt(s))) {
-        s++;
+    if (context != null && mentionsAws(context.toString())) {
+      // Under a name that says aws or secret, every secret-shaped 40-character run of the value is
+      // one: alone, beside a note ("... (rotated)"), or after its key id ("AKIA...:secret").
+      boolean found = false;
+      Matcher m = BASE64_40.matcher(text).region(from, to);
+      while (m.find()) {
+        if (isSecretShaped(text, m.start(), m.end())) {
+          out.add(m.start(), m.end(), DetectorKind.AWS_SECRET);
+          found = true;
+        }
       }
-      while (e > s && Character.isWhitespace(text.charAt(e - 1))) {
-        e--;
-      }
-      if (e - s == 40 && isSecretShaped(text, s, e) && mentionsAws(context.toString())) {
-        out.add(s, e, DetectorKind.AWS_SECRET);
+      if (found) {
         return;
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retrace.schemas.event.RedactionAction;
 import java.io.IOException;
@@ -14,11 +15,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Rewrites one JSON document in a single streaming pass: path rules apply where their path matches,
- * detectors run over string values (and long integers, for card numbers), and in fail-closed mode
- * members outside the allow list are left out. The output is discarded, and the input returned as
- * is, when nothing changed. A document that does not parse (often one cut at the agent's body
- * bound) keeps the redacted part read before the error.
+ * Rewrites a JSON document (or several in a row, as NDJSON) in a single streaming pass: path rules
+ * apply where their path matches, detectors run over string values (and long integers, for card
+ * numbers), and in fail-closed mode members outside the allow list are left out. The output is
+ * discarded, and the input returned as is, when nothing changed. A document that does not parse
+ * (often one cut at the agent's body bound) keeps the redacted part read before the error.
  */
 public final class JsonRedactor implements NoteField {
   private static final JsonFactory FACTORY =
@@ -26,6 +27,8 @@ public final class JsonRedactor implements NoteField {
           .getFactory()
           .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
           .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+  private static final SerializedString NEWLINE = new SerializedString("\n");
 
   private final JsonRules rules;
   private final List<JsonPath> allow;
@@ -104,15 +107,18 @@ public final class JsonRedactor implements NoteField {
         JsonGenerator gen = FACTORY.createGenerator(out)) {
       p = parser;
       g = gen;
+      // Root-level values in turn: more than one (NDJSON labelled as JSON, or a value after the
+      // document) each get the path rules and the detectors, one per line in the output. Scanned
+      // as text instead, anything after a document would switch the path rules off.
+      g.setRootValueSeparator(NEWLINE);
       JsonToken t = p.nextToken();
       if (t == null) {
         return json;
       }
-      value(t, allow != null);
-      if (p.nextToken() != null) {
-        // More than one document (NDJSON labelled as JSON): not JSON, so scanned as text.
-        return notJson(json);
-      }
+      do {
+        value(t, allow != null);
+        t = p.nextToken();
+      } while (t != null);
       g.flush();
       if (allow != null && out.getBuffer().length() == 0) {
         return null;
