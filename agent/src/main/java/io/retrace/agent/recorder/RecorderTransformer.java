@@ -49,12 +49,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** Advice is parsed once, on first use. */
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
 
-  /**
-   * Descriptions of the types a class loader's candidates were matched against, so that common
-   * super types are parsed once; bounded by the classes those loaders define, released with them.
-   */
-  private final Map<ClassLoader, TypePool.CacheProvider> typeCaches = new WeakHashMap<>();
-
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
   private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
 
@@ -95,17 +89,30 @@ public final class RecorderTransformer implements ClassFileTransformer {
       Instrumentation inst, List<Recorder> recorders, boolean beside) {
     RecorderTransformer transformer = new RecorderTransformer(recorders);
     inst.addTransformer(transformer, true);
+    try {
+      transformer.instrumentLoaded(inst, beside);
+    } catch (RuntimeException | Error e) {
+      // The agent reports the failure and records nothing: no class is rewritten from now on,
+      // and none waits for the classes that were to be instrumented beside start-up.
+      inst.removeTransformer(transformer);
+      transformer.sessionsReady.countDown();
+      throw e;
+    }
+    return transformer;
+  }
+
+  private void instrumentLoaded(Instrumentation inst, boolean beside) {
     List<Class<?>> now = new ArrayList<>();
     List<Class<?>> later = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {
-      List<Target> candidates = transformer.candidates(c.getName(), c.getClassLoader());
+      List<Target> candidates = candidates(c.getName(), c.getClassLoader());
       if (!candidates.isEmpty() && inst.isModifiableClass(c) && matchesLoaded(c, candidates)) {
         (beside && candidates.stream().allMatch(Target::onlyInSessions) ? later : now).add(c);
       }
     }
     // Released (or its thread started) before the rest, which may hold session-starting classes.
     if (later.isEmpty()) {
-      transformer.sessionsReady.countDown();
+      sessionsReady.countDown();
     } else {
       Thread thread =
           new Thread(
@@ -114,7 +121,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
                 try {
                   retransform(inst, later);
                 } finally {
-                  transformer.sessionsReady.countDown();
+                  sessionsReady.countDown();
                 }
               },
               "retrace-instrument");
@@ -122,7 +129,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
       thread.start();
     }
     retransform(inst, now);
-    return transformer;
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
@@ -177,13 +183,29 @@ public final class RecorderTransformer implements ClassFileTransformer {
     return found;
   }
 
+  /**
+   * Asks the loader outside the lock: getResource may load classes, whose transformation asks this
+   * again on another thread. A loader that fails to answer does not see the class.
+   */
   private boolean sees(ClassLoader loader, String className) {
     synchronized (visible) {
-      return visible
-          .computeIfAbsent(loader, l -> new HashMap<>())
-          .computeIfAbsent(
-              className, n -> loader.getResource(n.replace('.', '/') + ".class") != null);
+      Map<String, Boolean> known = visible.get(loader);
+      Boolean seen = known == null ? null : known.get(className);
+      if (seen != null) {
+        return seen;
+      }
     }
+    boolean seen;
+    try {
+      seen = loader.getResource(className.replace('.', '/') + ".class") != null;
+    } catch (RuntimeException | LinkageError e) {
+      log.log(Level.FINE, "Retrace could not ask " + loader + " for " + className, e);
+      seen = false;
+    }
+    synchronized (visible) {
+      visible.computeIfAbsent(loader, l -> new HashMap<>()).putIfAbsent(className, seen);
+    }
+    return seen;
   }
 
   @Override
@@ -198,10 +220,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
       return null; // a hidden class: never a target
     }
     String name = internalName.replace('/', '.');
-    List<Target> candidates = candidates(name, loader);
-    if (candidates.isEmpty()) {
-      return null;
-    }
     boolean[] transforming = busy.get();
     if (transforming[0]) {
       return null;
@@ -210,7 +228,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
     // ByteBuddy draws random names while it works, often on a request's thread: not the request's.
     boolean entered = Dispatch.enter();
     try {
-      return instrument(name, loader, classFile, candidates);
+      List<Target> candidates = candidates(name, loader);
+      return candidates.isEmpty() ? null : instrument(name, loader, classFile, candidates);
     } catch (Throwable t) {
       log.log(Level.FINE, "Retrace could not instrument " + name, t);
       return null;
@@ -228,8 +247,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
         new ClassFileLocator.Compound(
             ClassFileLocator.Simple.of(name, classFile),
             ClassFileLocator.ForClassLoader.of(loader));
+    // A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through
+    // its descriptions' pool and locator, the loader itself and every class file it parsed.
     TypePool pool =
-        new TypePool.Default(typeCache(loader), locator, TypePool.Default.ReaderMode.FAST);
+        new TypePool.Default(
+            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
     TypeDescription type = pool.describe(name).resolve();
     DynamicType.Builder<?> builder = null;
     for (Target target : candidates) {
@@ -257,6 +279,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
   private void awaitSessionTargets(String name) {
     try {
       if (!sessionsReady.await(SESSION_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        // Once is enough: the next session-starting class must not wait as long again.
+        sessionsReady.countDown();
         log.warning(
             "Retrace: instrumenting "
                 + name
@@ -264,12 +288,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private TypePool.CacheProvider typeCache(ClassLoader loader) {
-    synchronized (typeCaches) {
-      return typeCaches.computeIfAbsent(loader, l -> new TypePool.CacheProvider.Simple());
     }
   }
 
