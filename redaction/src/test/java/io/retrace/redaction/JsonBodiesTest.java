@@ -133,6 +133,15 @@ class JsonBodiesTest {
   }
 
   @Test
+  void aByteOrderMarkBeforeTheDocumentDoesNotTurnThePathRulesOff() {
+    RecordedEvent out = json("\uFEFF{\"cvv\":\"321\",\"note\":\"jane@example.com\"}");
+    assertThat(requestBody(out)).startsWith("\uFEFF{").doesNotContain("321", "jane@");
+    RecordedEvent clean =
+        http("orders", "/", List.of(), "application/json", "\uFEFF{\"id\":\"o-1\"}");
+    assertThat(R.redact(clean)).isSameAs(clean);
+  }
+
+  @Test
   void anAwsSecretUnderAnAwsNameIsFoundBesideOtherText() {
     RecordedEvent out =
         json(

@@ -270,6 +270,23 @@ public final class EventRedactor {
       String field,
       Scope scope,
       Notes notes) {
+    if (text.startsWith(BYTE_ORDER_MARK)) {
+      // A byte order mark before the document (RFC 8259 forbids it, parsers skip it): the
+      // document after it is redacted as JSON, so that its path rules hold, and the mark kept.
+      String doc = text.substring(1);
+      String redacted =
+          JsonRedactor.streaming(
+              doc,
+              scope.json,
+              scope.failClosed ? scope.allowJson : null,
+              field,
+              scope.text,
+              hasher,
+              notes);
+      return redacted == doc
+          ? b
+          : rewrite(b, text, redacted == null ? null : BYTE_ORDER_MARK + redacted);
+    }
     if (!scope.failClosed) {
       Edits edits = JsonSplicer.splice(text, scope.json, scope.text, hasher, field, notes);
       if (edits != null) {
@@ -300,6 +317,8 @@ public final class EventRedactor {
   private Body textBody(Body b, String text, String field, Scope scope, Notes notes) {
     return rewrite(b, text, scope.text.redact(text, null, () -> field, notes));
   }
+
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private static Body rewrite(Body b, String original, String redacted) {
     if (redacted == original) {
