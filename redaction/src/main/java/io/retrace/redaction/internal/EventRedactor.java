@@ -270,24 +270,10 @@ public final class EventRedactor {
       String field,
       Scope scope,
       Notes notes) {
-    if (text.startsWith(BYTE_ORDER_MARK)) {
-      // A byte order mark before the document (RFC 8259 forbids it, parsers skip it): the
-      // document after it is redacted as JSON, so that its path rules hold, and the mark kept.
-      String doc = text.substring(1);
-      String redacted =
-          JsonRedactor.streaming(
-              doc,
-              scope.json,
-              scope.failClosed ? scope.allowJson : null,
-              field,
-              scope.text,
-              hasher,
-              notes);
-      return redacted == doc
-          ? b
-          : rewrite(b, text, redacted == null ? null : BYTE_ORDER_MARK + redacted);
-    }
-    if (!scope.failClosed) {
+    // A byte order mark before the document (RFC 8259 forbids it, parsers skip it) is kept, and the
+    // document after it redacted as JSON, so that its path rules hold.
+    String mark = text.startsWith(BYTE_ORDER_MARK) ? BYTE_ORDER_MARK : "";
+    if (!scope.failClosed && mark.isEmpty()) {
       Edits edits = JsonSplicer.splice(text, scope.json, scope.text, hasher, field, notes);
       if (edits != null) {
         if (edits.isEmpty()) {
@@ -301,17 +287,20 @@ public final class EventRedactor {
             ByteBuffer.wrap(out), b.getContentType(), b.getTruncated(), b.getOriginalSize());
       }
     }
-    return rewrite(
-        b,
-        text,
+    String doc = text.substring(mark.length());
+    String redacted =
         JsonRedactor.streaming(
-            text,
+            doc,
             scope.json,
             scope.failClosed ? scope.allowJson : null,
             field,
             scope.text,
             hasher,
-            notes));
+            notes);
+    if (redacted == doc) {
+      return b;
+    }
+    return rewrite(b, text, redacted == null || mark.isEmpty() ? redacted : mark + redacted);
   }
 
   private Body textBody(Body b, String text, String field, Scope scope, Notes notes) {
