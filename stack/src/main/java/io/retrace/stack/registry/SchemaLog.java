@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Serde;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class SchemaLog implements RegistryStorage {
   private static final Logger log = LoggerFactory.getLogger(SchemaLog.class);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final long RETRY_PAUSE_MS = 100;
   private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -75,7 +77,37 @@ final class SchemaLog implements RegistryStorage {
     return new SchemaLog(bootstrapServers, topic, producer);
   }
 
+  /**
+   * Creates or checks the topic. A broker that has just started may know the topic before it hosts
+   * its partition (UnknownTopicOrPartition, a retriable error): such errors are retried until
+   * {@code ADMIN_TIMEOUT} has passed.
+   */
   private static void ensureTopic(
+      String bootstrapServers, Topic<String, String> topic, short replicationFactor) {
+    long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+    while (true) {
+      try {
+        checkTopic(bootstrapServers, topic, replicationFactor);
+        return;
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof ExecutionException ex
+                && ex.getCause() instanceof RetriableException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        log.info(
+            "Schema registry topic {} not ready yet: {}", topic.name(), ex.getCause().toString());
+      }
+      try {
+        Thread.sleep(RETRY_PAUSE_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while preparing topic " + topic.name(), e);
+      }
+    }
+  }
+
+  private static void checkTopic(
       String bootstrapServers, Topic<String, String> topic, short replicationFactor) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
