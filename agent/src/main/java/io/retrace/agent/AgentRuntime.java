@@ -156,33 +156,39 @@ public final class AgentRuntime {
       // the first one, which gets its answer once the recording has begun.
       state = "waiting for a trigger; instruments when one fires";
     }
-    startAdminEndpoint(config, control, metrics, triggers);
-    if (config.control()) {
-      if (config.bootstrap().isEmpty()) {
-        log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
-      } else {
-        // Kafka's clients cost a few hundred milliseconds of CPU to load: after the application's
-        // start. Commands wait in the compacted topic meanwhile, nothing is missed.
-        afterStartup.then(() -> triggers.add(startControlFollower(config, agentId, control)));
+    try {
+      startAdminEndpoint(config, control, metrics, triggers);
+      if (config.control()) {
+        if (config.bootstrap().isEmpty()) {
+          log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
+        } else {
+          // Kafka's clients cost a few hundred milliseconds of CPU to load: after the application's
+          // start. Commands wait in the compacted topic meanwhile, nothing is missed.
+          afterStartup.then(() -> triggers.add(startControlFollower(config, agentId, control)));
+        }
       }
-    }
-    afterStartup.start();
-    String startedLine =
-        "Retrace agent "
-            + agentId
-            + " for service "
-            + config.service()
-            + " started in "
-            + (System.nanoTime() - started) / 1_000_000
-            + " ms ("
-            + state
-            + "; sink: "
-            + (config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap())
-            + ")";
-    if (config.recording().isEmpty()) {
-      log.info(startedLine);
-    } else {
-      announcement.complete(startedLine);
+      afterStartup.start();
+      String startedLine =
+          "Retrace agent "
+              + agentId
+              + " for service "
+              + config.service()
+              + " started in "
+              + (System.nanoTime() - started) / 1_000_000
+              + " ms ("
+              + state
+              + "; sink: "
+              + (config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap())
+              + ")";
+      if (config.recording().isEmpty()) {
+        log.info(startedLine);
+      } else {
+        announcement.complete(startedLine);
+      }
+    } catch (RuntimeException | Error e) {
+      // The warm-up thread waits for the announcement: it must not wait for ever.
+      announcement.completeExceptionally(e);
+      throw e;
     }
   }
 
