@@ -511,7 +511,7 @@ public final class Detectors {
 
   private static void awsSecrets(
       String text, int from, int to, CharSequence context, boolean awsWord, Spans out) {
-    if (context != null && mentionsAws(context.toString())) {
+    if (context != null && mentionsAws(context)) {
       // Under a name that says aws or secret, every secret-shaped 40-character run of the value is
       // one: alone, beside a note ("... (rotated)"), or after its key id ("AKIA...:secret").
       boolean found = false;
@@ -542,18 +542,34 @@ public final class Detectors {
     }
   }
 
-  private static boolean mentionsAws(String s) {
+  /** Whether "aws" or "secret" is in {@code s}, in any case; reads a member context in place. */
+  private static boolean mentionsAws(CharSequence s) {
     for (int i = 0; i + 3 <= s.length(); i++) {
       char c = s.charAt(i);
       int lower = c | 0x20;
       if (c < 128 && lower != 'a' && lower != 's') {
         continue; // no other ASCII character starts either word in any case
       }
-      if (s.regionMatches(true, i, "aws", 0, 3) || s.regionMatches(true, i, "secret", 0, 6)) {
+      if (wordAt(s, i, "aws") || wordAt(s, i, "secret")) {
         return true;
       }
     }
     return false;
+  }
+
+  /** {@code regionMatches(true, i, word, 0, word.length())} for a lower-case {@code word}. */
+  private static boolean wordAt(CharSequence s, int i, String word) {
+    if (i + word.length() > s.length()) {
+      return false;
+    }
+    for (int j = 0; j < word.length(); j++) {
+      char c = s.charAt(i + j);
+      if (c != word.charAt(j)
+          && Character.toLowerCase(Character.toUpperCase(c)) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Mixed case and a digit or symbol: rules out hex digests and plain words. */

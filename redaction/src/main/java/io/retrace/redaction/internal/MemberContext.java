@@ -3,8 +3,8 @@ package io.retrace.redaction.internal;
 /**
  * The context a JSON value is scanned with: its member name, after the name of the member around
  * that one when there is one ({@code aws.key}), as a view of where the names lie, so that giving
- * each value its context costs no string. Only the AWS-secret detector reads it, and only for a
- * value shaped like a secret; one instance is reused for every value of a document.
+ * each value its context costs no string. Only the AWS-secret detector reads it, in place, for a
+ * value of 40 characters or more; one instance is reused for every value of a document.
  */
 final class MemberContext implements CharSequence {
   private String outerText;
