@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
@@ -54,7 +55,7 @@ public final class TopicPickup {
                 IngestConfig.of(BenchClients.ingestSettings(stack, data, "bench-pick", "pick")))) {
       Map<String, Object> serde = Map.of("schema.registry.url", stack.registryUrl());
       Topic<String, RecordedEvent> template = Topics.recording("pickup", 1);
-      Map<String, Long> firstRead = new ConcurrentHashMap<>();
+      Map<String, CompletableFuture<Long>> firstRead = new ConcurrentHashMap<>();
       try (KafkaProducer<String, RecordedEvent> producer =
           new KafkaProducer<>(
               BenchClients.producerConfig(stack),
@@ -100,10 +101,11 @@ public final class TopicPickup {
       KafkaProducer<String, RecordedEvent> producer,
       IngestTopics topics,
       String recording,
-      Map<String, Long> firstRead,
+      Map<String, CompletableFuture<Long>> firstRead,
       IngestService service)
       throws Exception {
-    // Each round starts from a running app, as a new recording would meet it.
+    // Each round starts from a running app, as a new recording would meet it. Polled (the service
+    // has no state listener), before the timed span starts.
     while (service.state() != KafkaStreams.State.RUNNING) {
       Thread.sleep(50);
     }
@@ -116,13 +118,9 @@ public final class TopicPickup {
         Events.event().recording(recording).session("s1").httpServer("GET", "/orders/1", 200);
     producer.send(new ProducerRecord<>(raw.name(), event.getSessionId(), event)).get();
     long sent = System.nanoTime();
-    while (!firstRead.containsKey(recording)) {
-      Thread.sleep(5);
-    }
+    long read = firstRead.computeIfAbsent(recording, r -> new CompletableFuture<>()).get();
     return new Times(
-        (created - start) / 1_000_000,
-        (sent - start) / 1_000_000,
-        (firstRead.get(recording) - start) / 1_000_000);
+        (created - start) / 1_000_000, (sent - start) / 1_000_000, (read - start) / 1_000_000);
   }
 
   /** Notes when each recording's first event is read from {@code events}. */
@@ -130,7 +128,7 @@ public final class TopicPickup {
       EmbeddedStack stack,
       Map<String, Object> serde,
       IngestTopics topics,
-      Map<String, Long> firstRead,
+      Map<String, CompletableFuture<Long>> firstRead,
       AtomicBoolean reading) {
     Map<String, Object> config = new HashMap<>();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
@@ -148,7 +146,11 @@ public final class TopicPickup {
           try (consumer) {
             while (reading.get()) {
               for (ConsumerRecord<String, RecordedEvent> r : consumer.poll(Duration.ofMillis(20))) {
-                firstRead.putIfAbsent(r.value().getRecordingId().toString(), System.nanoTime());
+                long now = System.nanoTime();
+                firstRead
+                    .computeIfAbsent(
+                        r.value().getRecordingId().toString(), id -> new CompletableFuture<>())
+                    .complete(now);
               }
             }
           }
