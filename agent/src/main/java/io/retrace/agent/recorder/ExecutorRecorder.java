@@ -11,8 +11,10 @@ import net.bytebuddy.asm.Advice;
 /**
  * Carries the session into work handed to thread pools — {@code ThreadPoolExecutor.execute} (and so
  * every {@code submit}), {@code ForkJoinPool.execute}, which {@code CompletableFuture}'s async
- * stages use — and {@code ThreadPerTaskExecutor.execute} (virtual threads per task, Java 21+), so
- * that a dependency called on a pool or virtual thread is attributed to its request.
+ * stages use, the thread per task {@code CompletableFuture} uses instead when the common pool has
+ * fewer than two threads (two cores), and {@code ThreadPerTaskExecutor.execute} (virtual threads
+ * per task, Java 21+) — so that a dependency called on a pool or virtual thread is attributed to
+ * its request.
  */
 public final class ExecutorRecorder implements Recorder {
   @Override
@@ -26,6 +28,8 @@ public final class ExecutorRecorder implements Recorder {
         Target.named(
                 "java.util.concurrent.ThreadPoolExecutor",
                 "java.util.concurrent.ForkJoinPool",
+                // CompletableFuture's default executor when the common pool has one thread.
+                "java.util.concurrent.CompletableFuture$ThreadPerTaskExecutor",
                 // Java 21+: Executors.newVirtualThreadPerTaskExecutor() and friends.
                 "java.util.concurrent.ThreadPerTaskExecutor")
             .advice(

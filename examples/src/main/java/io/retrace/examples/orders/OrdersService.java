@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -44,6 +45,7 @@ public final class OrdersService implements AutoCloseable {
   private final Connection db;
   private final HttpClient http;
   private final ExecutorService pool = pool();
+  private final Executor fanOut = fanOut(pool);
 
   private OrdersService(int port) throws IOException, SQLException {
     db =
@@ -83,6 +85,17 @@ public final class OrdersService implements AutoCloseable {
     return Executors.newFixedThreadPool(4);
   }
 
+  /**
+   * Where the product lookup runs: the pool, or with {@code -Dorders.executor=default}
+   * CompletableFuture's own default executor, which is the common pool, or a new thread per task
+   * when the common pool has fewer than two threads (as on a machine with two cores).
+   */
+  private static Executor fanOut(ExecutorService pool) {
+    return "default".equals(System.getProperty("orders.executor"))
+        ? new CompletableFuture<Void>().defaultExecutor()
+        : pool;
+  }
+
   public static OrdersService start(int port) throws IOException, SQLException {
     return new OrdersService(port);
   }
@@ -118,7 +131,7 @@ public final class OrdersService implements AutoCloseable {
     int qty = number(QTY, body);
     // Fan out: the product lookup and the price quote run on pool threads.
     CompletableFuture<String> name =
-        CompletableFuture.supplyAsync(() -> productName(product), pool);
+        CompletableFuture.supplyAsync(() -> productName(product), fanOut);
     CompletableFuture<String> price =
         http.sendAsync(
                 HttpRequest.newBuilder(
