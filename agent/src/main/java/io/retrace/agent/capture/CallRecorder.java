@@ -9,6 +9,9 @@ import io.retrace.schemas.event.MarkerType;
 import io.retrace.schemas.event.Origin;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.event.ThreadInfo;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -167,7 +170,7 @@ public final class CallRecorder {
         ctx == null ? null : ctx.sessionId,
         ctx == null ? NoCorrelation.INSTANCE : correlation(ctx),
         origin(),
-        new ThreadInfo(thread.getName(), thread.getId(), false),
+        new ThreadInfo(thread.getName(), thread.getId(), isVirtual(thread)),
         seq,
         callId,
         parentCall == 0 ? null : parentCall,
@@ -178,6 +181,27 @@ public final class CallRecorder {
         List.of(),
         null,
         Map.of());
+  }
+
+  /** {@code Thread.isVirtual()} on Java 21+; on Java 17 no thread is virtual. */
+  private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+
+  private static MethodHandle isVirtualHandle() {
+    try {
+      return MethodHandles.publicLookup()
+          .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+    } catch (ReflectiveOperationException beforeJava21) {
+      return MethodHandles.dropArguments(
+          MethodHandles.constant(boolean.class, false), 0, Thread.class);
+    }
+  }
+
+  private static boolean isVirtual(Thread thread) {
+    try {
+      return (boolean) IS_VIRTUAL.invokeExact(thread);
+    } catch (Throwable t) {
+      return false;
+    }
   }
 
   private static Correlation correlation(SessionContext ctx) {

@@ -1,5 +1,6 @@
 package io.retrace.agent.recorder;
 
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -36,6 +37,15 @@ public final class ExecutorRecorder implements Recorder {
                 named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
                 ExecuteAdvice.class)
             // Carries a session: without one there is nothing to carry.
+            .recordsOnlyInSessions(),
+        // Java 21+: a virtual thread runs one task and ends, so its task takes the session.
+        Target.named("java.lang.ThreadBuilders")
+            .advice(
+                named("newVirtualThread")
+                    .and(isStatic())
+                    .and(takesArguments(4))
+                    .and(takesArgument(3, Runnable.class)),
+                NewVirtualThreadAdvice.class)
             .recordsOnlyInSessions());
   }
 
@@ -45,6 +55,18 @@ public final class ExecutorRecorder implements Recorder {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
+      if (Dispatch.mode != Dispatch.OFF && task != null) {
+        task = Dispatch.hooks.wrap(task);
+      }
+    }
+  }
+
+  /** Wraps a new virtual thread's task with the session of the thread that makes it. */
+  public static final class NewVirtualThreadAdvice {
+    private NewVirtualThreadAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.Argument(value = 3, readOnly = false) Runnable task) {
       if (Dispatch.mode != Dispatch.OFF && task != null) {
         task = Dispatch.hooks.wrap(task);
       }

@@ -86,14 +86,27 @@ public final class OrdersService implements AutoCloseable {
   }
 
   /**
-   * Where the product lookup runs: the pool, or with {@code -Dorders.executor=default}
+   * Where the product lookup runs: the pool; with {@code -Dorders.executor=default}
    * CompletableFuture's own default executor, which is the common pool, or a new thread per task
-   * when the common pool has fewer than two threads (as on a machine with two cores).
+   * when the common pool has fewer than two threads (as on a machine with two cores); with {@code
+   * -Dorders.executor=virtual-thread} (Java 21+) a virtual thread started for it with {@code
+   * Thread.startVirtualThread}, outside any executor.
    */
   private static Executor fanOut(ExecutorService pool) {
-    return "default".equals(System.getProperty("orders.executor"))
-        ? new CompletableFuture<Void>().defaultExecutor()
-        : pool;
+    String executor = System.getProperty("orders.executor", "");
+    if (executor.equals("default")) {
+      return new CompletableFuture<Void>().defaultExecutor();
+    }
+    if (executor.equals("virtual-thread")) {
+      return task -> {
+        try {
+          Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, task);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("virtual threads need Java 21 or later", e);
+        }
+      };
+    }
+    return pool;
   }
 
   public static OrdersService start(int port) throws IOException, SQLException {
