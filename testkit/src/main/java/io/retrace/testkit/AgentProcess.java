@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * the JDK closes it at exit.
  */
 public final class AgentProcess implements AutoCloseable {
+  /** A service that hangs fails its test instead of hanging the build. */
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(60);
+
   private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
 
   private final Process process;
@@ -96,6 +99,7 @@ public final class AgentProcess implements AutoCloseable {
   public HttpResponse<String> post(String path, String requestId, String json) throws Exception {
     return send(
         HttpRequest.newBuilder(uri(path))
+            .timeout(ANSWER_WITHIN)
             .header("X-Request-Id", requestId)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
@@ -103,7 +107,12 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   public HttpResponse<String> get(String path, String requestId) throws Exception {
-    return send(HttpRequest.newBuilder(uri(path)).header("X-Request-Id", requestId).GET().build());
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(ANSWER_WITHIN)
+            .header("X-Request-Id", requestId)
+            .GET()
+            .build());
   }
 
   private HttpResponse<String> send(HttpRequest request) throws Exception {

@@ -43,12 +43,16 @@ public interface Hooks {
 
   void clientExit(Object handle, Object response, Throwable thrown);
 
-  /** {@code HttpURLConnection.getInputStream} is called; returns a handle, or null. */
-  Object urlConnectionEnter(Object connection);
+  /**
+   * {@code HttpURLConnection.getOutputStream} ({@code output}) or {@code getInputStream} is called;
+   * returns a handle, or null.
+   */
+  Object urlConnectionEnter(Object connection, boolean output);
 
   /**
-   * {@code getInputStream} returned {@code stream} (or threw): returns the stream the application
-   * should read, which records the exchange when it is read to the end or closed.
+   * {@code getOutputStream} or {@code getInputStream} returned {@code stream} (or threw): returns
+   * the stream the application should use, which copies the request body as it is written, or
+   * records the exchange when the response body is read to the end or closed.
    */
   Object urlConnectionExit(Object handle, Object connection, Object stream, Throwable thrown);
 
@@ -121,7 +125,7 @@ public interface Hooks {
         public void clientExit(Object handle, Object response, Throwable thrown) {}
 
         @Override
-        public Object urlConnectionEnter(Object connection) {
+        public Object urlConnectionEnter(Object connection, boolean output) {
           return null;
         }
 

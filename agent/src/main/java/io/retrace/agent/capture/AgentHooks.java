@@ -194,12 +194,12 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
-  public Object urlConnectionEnter(Object connection) {
+  public Object urlConnectionEnter(Object connection, boolean output) {
     if (!Dispatch.enter()) {
       return null;
     }
     try {
-      return urlConnection.enter(connection);
+      return urlConnection.enter(connection, output);
     } catch (Throwable t) {
       failed("HttpURLConnection", t);
       return null;

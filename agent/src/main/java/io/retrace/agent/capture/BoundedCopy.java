@@ -57,6 +57,16 @@ final class BoundedCopy {
     }
   }
 
+  void add(ByteBuffer buffer) {
+    if (buffer.hasArray()) {
+      add(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+    } else {
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.duplicate().get(bytes);
+      add(bytes, 0, bytes.length);
+    }
+  }
+
   /** Whether the copy holds all it may: what comes next is only counted. */
   boolean full() {
     return bytes.size() >= max;

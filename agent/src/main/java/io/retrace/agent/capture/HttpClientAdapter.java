@@ -5,14 +5,18 @@ import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * Outbound calls of {@code java.net.http.HttpClient} ({@code send} and {@code sendAsync}): the
- * request line and headers, and the response status, headers and body when the body handler made a
- * String or byte[] of it. A {@code send} runs through {@code sendAsync}; only the outer call
- * records.
+ * request line and headers, the request body when it is held in memory ({@code
+ * BodyPublishers.ofString}, {@code ofByteArray}), and the response status, headers and body when
+ * the body handler made a String or byte[] of it. A {@code send} runs through {@code sendAsync};
+ * only the outer call records.
  */
 public final class HttpClientAdapter {
   private final CallRecorder recorder;
@@ -24,8 +28,30 @@ public final class HttpClientAdapter {
     this.bodyMax = bodyMax;
   }
 
+  /**
+   * The JDK's publishers of bodies held in memory ({@code BodyPublishers.ofString}, {@code
+   * ofByteArray}): each subscription gets all of the body again, at once on the subscribing thread,
+   * so the agent can read it beside the client. Other publishers (streams, files, the application's
+   * own) may be read once only or have side effects, so their bodies are not recorded.
+   */
+  private static final Set<String> IN_MEMORY_PUBLISHERS =
+      Set.of(
+          "jdk.internal.net.http.RequestPublishers$ByteArrayPublisher",
+          "jdk.internal.net.http.RequestPublishers$StringPublisher");
+
+  /**
+   * Reading a body again makes the JDK copy all of it: above this size (or the body bound, if
+   * larger) only the size is recorded, so a large upload never doubles in the host's memory.
+   */
+  private static final long REREAD_MAX_BYTES = 1 << 20;
+
   private record Call(
-      HttpRequest request, SessionContext ctx, long callId, long parent, long startNanos) {}
+      HttpRequest request,
+      Body requestBody,
+      SessionContext ctx,
+      long callId,
+      long parent,
+      long startNanos) {}
 
   Object enter(Object requestObject) {
     SessionContext ctx = SessionContext.current();
@@ -36,6 +62,7 @@ public final class HttpClientAdapter {
     Call call =
         new Call(
             (HttpRequest) requestObject,
+            requestBody((HttpRequest) requestObject),
             ctx,
             recorder.newCall(),
             ctx == null ? 0 : ctx.currentCall,
@@ -67,7 +94,7 @@ public final class HttpClientAdapter {
             request.uri().toString(),
             null,
             HttpServerAdapter.headers(request.headers().map()),
-            null,
+            call.requestBody(),
             response == null ? null : response.statusCode(),
             response == null
                 ? java.util.List.of()
@@ -97,5 +124,53 @@ public final class HttpClientAdapter {
     BoundedCopy copy = new BoundedCopy(bodyMax);
     copy.add(bytes, 0, bytes.length);
     return copy.toBody(contentType);
+  }
+
+  private Body requestBody(HttpRequest request) {
+    HttpRequest.BodyPublisher publisher = request.bodyPublisher().orElse(null);
+    if (publisher == null || !IN_MEMORY_PUBLISHERS.contains(publisher.getClass().getName())) {
+      return null;
+    }
+    long length = publisher.contentLength();
+    if (length <= 0) {
+      return null;
+    }
+    String contentType = request.headers().firstValue("Content-Type").orElse(null);
+    if (length > Math.max(REREAD_MAX_BYTES, bodyMax)) {
+      return new Body(ByteBuffer.allocate(0), contentType, true, length);
+    }
+    BodyReader reader = new BodyReader(new BoundedCopy(bodyMax));
+    publisher.subscribe(reader);
+    return reader.complete ? reader.copy.toBody(contentType) : null;
+  }
+
+  /** Takes all of an in-memory body, which its publisher hands over during {@code subscribe}. */
+  private static final class BodyReader implements Flow.Subscriber<ByteBuffer> {
+    private final BoundedCopy copy;
+    private boolean complete;
+
+    BodyReader(BoundedCopy copy) {
+      this.copy = copy;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(ByteBuffer item) {
+      copy.add(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      complete = false;
+    }
+
+    @Override
+    public void onComplete() {
+      complete = true;
+    }
   }
 }

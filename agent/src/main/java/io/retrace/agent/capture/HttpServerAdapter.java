@@ -148,8 +148,8 @@ public final class HttpServerAdapter {
     return out;
   }
 
-  /** Passes writes through to the real response and keeps a bounded copy. */
-  private static final class TeeOutputStream extends FilterOutputStream {
+  /** Passes writes through to the real stream and keeps a bounded copy. */
+  static final class TeeOutputStream extends FilterOutputStream {
     private final BoundedCopy copy;
 
     TeeOutputStream(OutputStream out, BoundedCopy copy) {

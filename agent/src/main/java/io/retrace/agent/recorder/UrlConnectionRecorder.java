@@ -1,6 +1,6 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
@@ -8,7 +8,10 @@ import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
-/** Outbound HTTP through the JDK's {@code HttpURLConnection} (and so {@code URL.openStream}). */
+/**
+ * Outbound HTTP through the JDK's {@code HttpURLConnection} (and so {@code URL.openStream}), with
+ * the request body the application writes.
+ */
 public final class UrlConnectionRecorder implements Recorder {
   @Override
   public String name() {
@@ -19,16 +22,23 @@ public final class UrlConnectionRecorder implements Recorder {
   public List<Target> targets() {
     return List.of(
         Target.named("sun.net.www.protocol.http.HttpURLConnection")
-            .advice(named("getInputStream").and(takesArguments(0)), GetInputStreamAdvice.class));
+            .advice(
+                namedOneOf("getOutputStream", "getInputStream").and(takesArguments(0)),
+                StreamAdvice.class));
   }
 
-  /** Around {@code getInputStream()}: the returned stream records the exchange as it is read. */
-  public static final class GetInputStreamAdvice {
-    private GetInputStreamAdvice() {}
+  /**
+   * Around {@code getOutputStream()} and {@code getInputStream()}: the returned streams copy the
+   * request body as it is written, and record the exchange as the response is read.
+   */
+  public static final class StreamAdvice {
+    private StreamAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.This Object connection) {
-      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.urlConnectionEnter(connection);
+    static Object enter(@Advice.This Object connection, @Advice.Origin("#m") String method) {
+      return Dispatch.mode == Dispatch.OFF
+          ? null
+          : Dispatch.hooks.urlConnectionEnter(connection, method.equals("getOutputStream"));
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -1,0 +1,68 @@
+package io.retrace.agent;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.Executors;
+
+/**
+ * A service whose {@code POST /relay} sends the body it receives on to its own {@code /echo} twice:
+ * with {@code java.net.http.HttpClient} ({@code BodyPublishers.ofByteArray}) and with {@code
+ * HttpURLConnection} (written to {@code getOutputStream}). Main argument: the port (0 for any).
+ */
+public final class RelayService {
+  private RelayService() {}
+
+  public static void main(String[] args) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 0);
+    String echo = "http://127.0.0.1:" + server.getAddress().getPort() + "/echo?via=";
+    HttpClient client = HttpClient.newHttpClient();
+    server.createContext("/echo", ex -> respond(ex, ex.getRequestBody().readAllBytes()));
+    server.createContext(
+        "/relay",
+        ex -> {
+          byte[] body = ex.getRequestBody().readAllBytes();
+          try {
+            client.send(
+                HttpRequest.newBuilder(URI.create(echo + "client"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+            HttpURLConnection connection =
+                (HttpURLConnection) URI.create(echo + "connection").toURL().openConnection();
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            connection.setRequestProperty("X-Via", "connection");
+            try (OutputStream out = connection.getOutputStream()) {
+              out.write(body);
+            }
+            connection.getInputStream().readAllBytes();
+            respond(ex, "\"relayed\"".getBytes());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ex.sendResponseHeaders(500, -1);
+          }
+        });
+    // Its own pool: /relay waits for /echo on the same server.
+    server.setExecutor(Executors.newFixedThreadPool(4));
+    server.start();
+    System.out.println("relay listening on port " + server.getAddress().getPort());
+  }
+
+  private static void respond(HttpExchange ex, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(200, body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}
