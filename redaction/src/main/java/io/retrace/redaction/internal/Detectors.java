@@ -564,8 +564,9 @@ public final class Detectors {
     }
     for (int j = 0; j < word.length(); j++) {
       char c = s.charAt(i + j);
-      if (c != word.charAt(j)
-          && Character.toLowerCase(Character.toUpperCase(c)) != word.charAt(j)) {
+      char w = word.charAt(j);
+      // An ASCII character folds to the lower-case letter w only from w or its upper case.
+      if (c < 128 ? (c | 0x20) != w : Character.toLowerCase(Character.toUpperCase(c)) != w) {
         return false;
       }
     }

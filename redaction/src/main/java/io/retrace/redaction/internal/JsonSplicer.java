@@ -77,7 +77,7 @@ final class JsonSplicer {
     this.nextEscape = e < 0 ? n : e;
     this.depth = 0;
     this.edits.clear();
-    this.spans = Spans.forThread();
+    this.spans = notes.spans();
   }
 
   /**
@@ -181,16 +181,10 @@ final class JsonSplicer {
       return -1;
     }
     int d = depth - 1;
-    if (escaped) {
-      String key = decoded.toString();
-      if (rules.mayMatchKey(key)) {
-        return -1;
-      }
-      keyText[d] = key;
-    } else {
-      if (rules.mayMatchKey(json, i + 1, end - 1)) {
-        return -1;
-      }
+    if (escaped ? escapedKeyMayMatch(d) : rules.mayMatchKey(json, i + 1, end - 1)) {
+      return -1;
+    }
+    if (!escaped) {
       keyText[d] = null;
     }
     keyFrom[d] = i + 1;
@@ -202,11 +196,20 @@ final class JsonSplicer {
     return skipSpace(i + 1);
   }
 
+  /** Keeps the decoded member name at level {@code d}; true when a path rule may match it. */
+  private boolean escapedKeyMayMatch(int d) {
+    String key = decoded.toString();
+    keyText[d] = key;
+    return rules.mayMatchKey(key);
+  }
+
   /**
    * Reads the string starting with the quote at {@code i}; returns the position after its closing
    * quote, or -1. Sets {@link #escaped}, and {@link #decoded} when it is.
    */
   private int string(int i) {
+    // Kept small, so that the compiler inlines it where each member and value is read: strings
+    // without escapes end here.
     int close = json.indexOf('"', i + 1);
     if (close < 0) {
       return -1;
@@ -215,6 +218,11 @@ final class JsonSplicer {
       escaped = false;
       return close + 1;
     }
+    return escapedString(i);
+  }
+
+  /** {@link #string} of a string with an escape before its closing quote: decodes it. */
+  private int escapedString(int i) {
     escaped = true;
     decoded.setLength(0);
     int j = i + 1;
@@ -350,9 +358,13 @@ final class JsonSplicer {
     }
     // Looked for here, where it is inlined: a value with nothing marked costs no call.
     int marked = Detectors.firstMarked(json, from, to);
-    if (marked == to) {
-      return;
+    if (marked != to) {
+      scanMarked(from, to, marked, string);
     }
+  }
+
+  /** {@link #scanValue} of a value with a marked character at {@code marked}. */
+  private void scanMarked(int from, int to, int marked, boolean string) {
     spans.clear();
     // Only a value that long reads its context: most values need no look at their names.
     CharSequence name = to - from >= Detectors.MIN_CONTEXT_READ ? context() : null;

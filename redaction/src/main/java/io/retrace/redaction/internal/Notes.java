@@ -23,9 +23,21 @@ public final class Notes {
   private List<RedactionNote> notes;
   private Set<String> seen;
   private boolean overflowed;
+  // The thread's match scratch, looked up once per event instead of once per text scanned.
+  private Spans spans;
 
   public Notes(String stage) {
     this.stage = stage;
+  }
+
+  /** This thread's {@link Spans}, cleared: the event's notes travel wherever a text is scanned. */
+  Spans spans() {
+    if (spans == null) {
+      spans = Spans.forThread();
+    } else {
+      spans.clear();
+    }
+    return spans;
   }
 
   public void add(String rule, String field, RedactionAction action) {

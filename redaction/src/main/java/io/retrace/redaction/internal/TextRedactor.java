@@ -32,7 +32,7 @@ public final class TextRedactor {
     if (!any || text == null || text.length() < 3) {
       return text;
     }
-    Spans s = Spans.forThread();
+    Spans s = notes.spans();
     Detectors.scan(text, context, detectors, s);
     if (s.size() == 0) {
       return text;
