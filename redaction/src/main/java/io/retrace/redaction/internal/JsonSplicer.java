@@ -441,6 +441,10 @@ final class JsonSplicer {
   }
 
   private int skipSpace(int i) {
+    // JSON's white space is all below '!': most calls, between tokens with none, end at this test.
+    if (i < n && json.charAt(i) > ' ') {
+      return i;
+    }
     while (i < n) {
       char c = json.charAt(i);
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
