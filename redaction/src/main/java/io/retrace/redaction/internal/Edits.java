@@ -72,6 +72,45 @@ final class Edits {
    * ASCII decoding the edit offsets refer to; the replacements may hold any characters.
    */
   byte[] applyToAscii(byte[] bytes, int offset, int length) {
+    int total = length;
+    boolean ascii = true;
+    for (int i = 0; i < size; i++) {
+      total += replacement[i].length() - (to[i] - from[i]);
+      ascii &= isAscii(replacement[i]);
+    }
+    if (!ascii) {
+      return applyToAsciiEncoding(bytes, offset, length);
+    }
+    // Replacements in ASCII (masks, tokens, fixed texts) are their own bytes: no encoding step.
+    byte[] out = new byte[total];
+    int copied = 0;
+    int pos = 0;
+    for (int i = 0; i < size; i++) {
+      int keep = from[i] - copied;
+      System.arraycopy(bytes, offset + copied, out, pos, keep);
+      pos += keep;
+      String r = replacement[i];
+      for (int k = 0; k < r.length(); k++) {
+        out[pos + k] = (byte) r.charAt(k);
+      }
+      pos += r.length();
+      copied = to[i];
+    }
+    System.arraycopy(bytes, offset + copied, out, pos, length - copied);
+    return out;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #applyToAscii} with replacements that need encoding to UTF-8. */
+  private byte[] applyToAsciiEncoding(byte[] bytes, int offset, int length) {
     byte[][] encoded = new byte[size][];
     int total = length;
     for (int i = 0; i < size; i++) {

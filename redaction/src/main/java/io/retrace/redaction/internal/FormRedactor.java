@@ -111,8 +111,12 @@ public final class FormRedactor {
       if (eq == to || rule.action().drops()) {
         return rule.action().drops() ? null : KEEP;
       }
+      if (rule.action().kind() == RedactionAction.REPLACE) {
+        // The rule's fixed text, whatever the value: nothing to decode, and its encoding is kept.
+        return rewritten(text, from, eq, encodedReplacement(rule.action().text()));
+      }
       String value = decode(text, eq + 1, to);
-      return rewritten(text, from, eq, rule.action().apply(value, hasher));
+      return rewritten(text, from, eq, encode(rule.action().apply(value, hasher)));
     }
     if (allow != null && !allow.contains(name)) {
       notes.add("fail-closed", field + name, RedactionAction.DROP);
@@ -123,12 +127,29 @@ public final class FormRedactor {
     }
     String value = decode(text, eq + 1, to);
     String redacted = detectors.redact(value, name, () -> field + name, notes);
-    return redacted == value ? KEEP : rewritten(text, from, eq, redacted);
+    return redacted == value ? KEEP : rewritten(text, from, eq, encode(redacted));
   }
 
-  /** The raw name at {@code [from, eq)} of {@code text}, '=', and {@code value} encoded. */
-  private static String rewritten(String text, int from, int eq, String value) {
-    String encoded = encode(value);
+  /** A replacement text and its encoding. */
+  private record Encoded(String text, String encoded) {}
+
+  // The last replacement encoded: a policy has a handful of fixed texts, each the same String on
+  // every call, so this is nearly always a hit. Immutable, so threads may share it.
+  private static volatile Encoded lastReplacement = new Encoded("", "");
+
+  /** {@link #encode} of a rule's fixed replacement {@code text}. */
+  private static String encodedReplacement(String text) {
+    Encoded last = lastReplacement;
+    if (last.text() == text) {
+      return last.encoded();
+    }
+    String encoded = encode(text);
+    lastReplacement = new Encoded(text, encoded);
+    return encoded;
+  }
+
+  /** The raw name at {@code [from, eq)} of {@code text}, '=', and the {@code encoded} value. */
+  private static String rewritten(String text, int from, int eq, String encoded) {
     return new StringBuilder(eq - from + 1 + encoded.length())
         .append(text, from, eq)
         .append('=')
