@@ -30,6 +30,7 @@ public final class FileSink implements EventSink {
   /**
    * One event's encoding, reused: a buffered encoder writes the many small fields into its own
    * array, where {@code DataFileWriter.append} writes each one through a synchronized stream.
+   * Events are encoded by {@link EventEncoder}, the datum writer only for what it does not know.
    */
   private final Scratch scratch = new Scratch();
 
@@ -50,7 +51,12 @@ public final class FileSink implements EventSink {
     for (RecordedEvent e : events) {
       scratch.reset();
       encoder = EncoderFactory.get().binaryEncoder(scratch, encoder);
-      datumWriter.write(e, encoder);
+      if (!EventEncoder.write(e, encoder)) {
+        // A value the direct encoding does not know: the datum writer encodes it or says why not.
+        encoder.flush();
+        scratch.reset();
+        datumWriter.write(e, encoder);
+      }
       encoder.flush();
       writer.appendEncoded(scratch.asByteBuffer());
     }
