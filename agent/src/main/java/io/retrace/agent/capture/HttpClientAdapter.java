@@ -86,8 +86,7 @@ public final class HttpClientAdapter {
   private void record(Call call, Object responseObject, Throwable thrown) {
     HttpRequest request = call.request();
     HttpResponse<?> response = responseObject instanceof HttpResponse<?> r ? r : null;
-    String contentType =
-        response == null ? null : response.headers().firstValue("Content-Type").orElse(null);
+    String contentType = response == null ? null : first(response.headers(), "Content-Type");
     HttpExchange exchange =
         new HttpExchange(
             request.method(),
@@ -110,6 +109,15 @@ public final class HttpClientAdapter {
         call.parent(),
         call.ctx(),
         System.nanoTime());
+  }
+
+  /**
+   * {@code headers.firstValue(name)} without its stream and Optional, which took nearly half of
+   * recording a client call in the service benchmark's profile, for a map lookup.
+   */
+  private static String first(java.net.http.HttpHeaders headers, String name) {
+    java.util.List<String> values = headers.allValues(name);
+    return values.isEmpty() ? null : values.get(0);
   }
 
   private Body body(Object body, String contentType) {
