@@ -82,6 +82,7 @@ class FileSinkIT {
     assertThat(quote.getUrl()).contains("/quote?product=1&qty=2");
     assertThat(quote.getStatus()).isEqualTo(200);
     assertThat(text(quote.getResponseBody().getBytes())).isEqualTo("{\"price\":5.00}");
+    assertThat(quote.getResponseBody().getContentType()).isEqualTo("application/json");
 
     // The product lookup ran on a pool thread through CompletableFuture.supplyAsync.
     List<RecordedEvent> jdbc = kind(create, EventKind.JDBC);

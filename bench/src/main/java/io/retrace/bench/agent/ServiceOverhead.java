@@ -29,7 +29,10 @@ import java.util.regex.Pattern;
  * its start-up.
  *
  * <p>Run from the repository root: {@code bench/run --main io.retrace.bench.agent.ServiceOverhead
- * [requests] [rounds]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...} adds agent options.
+ * [requests] [rounds] [warm-up requests]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...}
+ * adds agent options. The warm-up defaults to a third of the measured requests; on two cores the
+ * JIT compilers are still busy long after that, in both arms, so a longer one shows how far the
+ * difference is warm-up.
  */
 public final class ServiceOverhead {
   private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
@@ -55,6 +58,7 @@ public final class ServiceOverhead {
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : requests / 3;
     Path agent = Path.of("agent/target/retrace-agent.jar").toAbsolutePath();
     if (!Files.exists(agent)) {
       throw new IllegalStateException(agent + " is missing: run from the repository root");
@@ -65,7 +69,7 @@ public final class ServiceOverhead {
     List<Result> with = new ArrayList<>();
     List<Result> waiting = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
-      without.add(run(classpath, null, requests, work));
+      without.add(run(classpath, null, requests, warmUp, work));
       with.add(
           run(
               classpath,
@@ -75,6 +79,7 @@ public final class ServiceOverhead {
                   + work.resolve("r" + round + ".avro")
                   + EXTRA_AGENT_OPTIONS,
               requests,
+              warmUp,
               work));
       // The fleet's usual state: attached, waiting for a trigger (start-up only, no load).
       waiting.add(
@@ -86,6 +91,7 @@ public final class ServiceOverhead {
                   + work.resolve("w" + round + ".avro")
                   + EXTRA_AGENT_OPTIONS,
               0,
+              0,
               work));
     }
     Result a = median(without);
@@ -94,9 +100,10 @@ public final class ServiceOverhead {
         (long) median(waiting.stream().mapToDouble(Result::startupMillis).toArray()).doubleValue();
     System.out.printf(
         Locale.ROOT,
-        "median of %d rounds, %d requests each, %d clients; load average %s%n",
+        "median of %d rounds, %d requests each after %d warm-up, %d clients; load average %s%n",
         rounds,
         requests,
+        warmUp,
         CLIENTS,
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf(
@@ -136,7 +143,7 @@ public final class ServiceOverhead {
         waitingStartup - a.startupMillis);
   }
 
-  private static Result run(String classpath, String agentArg, int requests, Path work)
+  private static Result run(String classpath, String agentArg, int requests, int warmUp, Path work)
       throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -170,7 +177,7 @@ public final class ServiceOverhead {
       }
       HttpClient http = HttpClient.newHttpClient();
       URI uri = URI.create("http://127.0.0.1:" + port + "/orders");
-      load(http, uri, requests / 3); // warm-up
+      load(http, uri, warmUp);
       long cpuStart = cpuNanos(process);
       double jitStart = jitMillis(process.pid());
       long loadStart = System.nanoTime();
