@@ -69,18 +69,21 @@ public final class ServiceOverhead {
     List<Result> with = new ArrayList<>();
     List<Result> waiting = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
-      without.add(run(classpath, null, requests, warmUp, work));
-      with.add(
-          run(
-              classpath,
-              "-javaagent:"
-                  + agent
-                  + "=service=orders,recording=bench,out="
-                  + work.resolve("r" + round + ".avro")
-                  + EXTRA_AGENT_OPTIONS,
-              requests,
-              warmUp,
-              work));
+      String recording =
+          "-javaagent:"
+              + agent
+              + "=service=orders,recording=bench,out="
+              + work.resolve("r" + round + ".avro")
+              + EXTRA_AGENT_OPTIONS;
+      // Each arm goes first in every other round: with other jobs' load rising or falling during
+      // a run, a fixed order would hand one arm the quieter half of every round.
+      if (round % 2 == 0) {
+        without.add(run(classpath, null, requests, warmUp, work));
+        with.add(run(classpath, recording, requests, warmUp, work));
+      } else {
+        with.add(run(classpath, recording, requests, warmUp, work));
+        without.add(run(classpath, null, requests, warmUp, work));
+      }
       // The fleet's usual state: attached, waiting for a trigger (start-up only, no load).
       waiting.add(
           run(
