@@ -1,0 +1,107 @@
+package io.retrace.agent.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retrace.schemas.event.Correlation;
+import io.retrace.schemas.event.EventKind;
+import io.retrace.schemas.event.JdbcCall;
+import io.retrace.schemas.event.JdbcOperation;
+import io.retrace.schemas.event.JdbcParameter;
+import io.retrace.schemas.event.Marker;
+import io.retrace.schemas.event.MarkerType;
+import io.retrace.schemas.event.Origin;
+import io.retrace.schemas.event.RecordedEvent;
+import io.retrace.schemas.event.ThreadInfo;
+import io.retrace.schemas.event.ValueRead;
+import io.retrace.schemas.event.ValueSource;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.file.DataFileReader;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSinkTest {
+  @TempDir Path dir;
+
+  @Test
+  void eventsAreReadBackFromTheFileAsTheyWereWritten() throws Exception {
+    Path file = dir.resolve("rec.avro");
+    List<RecordedEvent> events =
+        List.of(
+            event(1, EventKind.MARKER, new Marker(MarkerType.RECORDING_START, 0L, null)),
+            event(2, EventKind.VALUE_READ, new ValueRead(ValueSource.UUID, "site", null, "u-1")),
+            event(
+                3,
+                EventKind.JDBC,
+                new JdbcCall(
+                    JdbcOperation.UPDATE,
+                    "update t set x = ?",
+                    null,
+                    List.of(new JdbcParameter(0, 1, null, null, 42L)),
+                    null,
+                    List.of(1L),
+                    7L,
+                    null)));
+    try (FileSink sink = new FileSink(file)) {
+      sink.write(events);
+    }
+
+    assertThat(read(file)).isEqualTo(events);
+  }
+
+  @Test
+  void anEventTheSchemaCannotHoldFailsAsTheDatumWriterFailsIt() throws Exception {
+    RecordedEvent bad =
+        event(
+            1,
+            EventKind.JDBC,
+            new JdbcCall(
+                JdbcOperation.UPDATE,
+                "update t set x = ?",
+                null,
+                List.of(new JdbcParameter(0, 1, null, null, new BigDecimal("1.5"))),
+                null,
+                List.of(1L),
+                7L,
+                null));
+    try (FileSink sink = new FileSink(dir.resolve("bad.avro"))) {
+      assertThatThrownBy(() -> sink.write(List.of(bad)))
+          .hasMessageContaining("java.math.BigDecimal");
+    }
+  }
+
+  private static List<RecordedEvent> read(Path file) throws Exception {
+    List<RecordedEvent> out = new ArrayList<>();
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      reader.forEach(out::add);
+    }
+    return out;
+  }
+
+  private static RecordedEvent event(long seq, EventKind kind, Object payload) {
+    return new RecordedEvent(
+        "agent-1-" + seq,
+        "rec-1",
+        "s-1",
+        new Correlation(null, null, "s-1"),
+        new Origin("orders", null, null, null, null, null, null, null, "agent-1", 42L),
+        new ThreadInfo("main", 1L, false),
+        seq,
+        seq,
+        null,
+        Instant.ofEpochSecond(1_764_000_000L, 5_000),
+        seq,
+        kind,
+        payload,
+        List.of(),
+        null,
+        Map.of());
+  }
+}
