@@ -29,9 +29,10 @@ import org.apache.avro.io.Encoder;
  * records whose generated coders are on ({@code HttpExchange}, {@code Marker}, headers, bodies,
  * ...) write themselves.
  *
- * <p>An event holding a value outside what the schema's unions take is not encoded ({@link #write}
- * returns false, having written part of it): the caller discards the partial bytes and lets the
- * datum writer report the error as it always did.
+ * <p>An event holding a value this class does not know is not encoded ({@link #write} returns
+ * false, having written part of it): the caller discards the partial bytes and hands the event to
+ * the datum writer, which writes what Avro can (a {@code BigDecimal} as text, Avro's "stringable"
+ * classes) and rejects the rest as it always did.
  */
 final class EventEncoder {
   private static final TimeConversions.TimestampMicrosConversion MICROS =

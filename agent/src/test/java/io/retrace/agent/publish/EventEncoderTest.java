@@ -152,7 +152,7 @@ class EventEncoderTest {
   }
 
   @Test
-  void aValueOutsideTheSchemasUnionIsLeftToTheDatumWriter() throws IOException {
+  void aValueTheDirectEncodingDoesNotKnowIsLeftToTheDatumWriter() throws IOException {
     JdbcCall call =
         new JdbcCall(
             JdbcOperation.UPDATE,
