@@ -143,7 +143,7 @@ public final class HttpClientAdapter {
     if (length <= 0) {
       return null;
     }
-    String contentType = request.headers().firstValue("Content-Type").orElse(null);
+    String contentType = first(request.headers(), "Content-Type");
     if (length > Math.max(REREAD_MAX_BYTES, bodyMax)) {
       return new Body(ByteBuffer.allocate(0), contentType, true, length);
     }
