@@ -49,6 +49,18 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** Advice is parsed once, on first use. */
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
 
+  /**
+   * The advice classes, described from their class files: ByteBuddy's descriptions of loaded
+   * classes go through reflection, whose annotations and {@code JavaDispatcher}s each generate a
+   * {@link java.lang.reflect.Proxy} class at start-up (~30 of them, enough to make the JDK's
+   * internal ASM hot and have C2 spend ~0.5 s of a core compiling it). Holds the few advice classes
+   * and the types their signatures name.
+   */
+  private final ClassFileLocator adviceLocator =
+      ClassFileLocator.ForClassLoader.of(RecorderTransformer.class.getClassLoader());
+
+  private final TypePool advicePool = typePool(adviceLocator);
+
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
   private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
 
@@ -132,8 +144,13 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
+    if (candidates.stream().anyMatch(Target::matchesByName)) {
+      return true;
+    }
     try {
-      TypeDescription type = TypeDescription.ForLoadedType.of(c);
+      // From the class file, as in transform: describing the loaded class reflectively costs more.
+      TypeDescription type =
+          typePool(locator(c.getName(), c.getClassLoader(), null)).describe(c.getName()).resolve();
       return candidates.stream().anyMatch(t -> t.matches(type));
     } catch (Throwable t) {
       // Reflection on a class whose dependencies are missing fails: it is left as it is.
@@ -243,15 +260,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   private byte[] instrument(
       String name, ClassLoader loader, byte[] classFile, List<Target> candidates) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader));
-    // A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through
-    // its descriptions' pool and locator, the loader itself and every class file it parsed.
-    TypePool pool =
-        new TypePool.Default(
-            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+    ClassFileLocator locator = locator(name, loader, classFile);
+    TypePool pool = typePool(locator);
     TypeDescription type = pool.describe(name).resolve();
     DynamicType.Builder<?> builder = null;
     for (Target target : candidates) {
@@ -275,6 +285,22 @@ public final class RecorderTransformer implements ClassFileTransformer {
     return result;
   }
 
+  private static ClassFileLocator locator(String name, ClassLoader loader, byte[] classFile) {
+    ClassFileLocator ofLoader = ClassFileLocator.ForClassLoader.of(loader);
+    return classFile == null
+        ? ofLoader
+        : new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), ofLoader);
+  }
+
+  /**
+   * A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through its
+   * descriptions' pool and locator, the loader itself and every class file it parsed.
+   */
+  private static TypePool typePool(ClassFileLocator locator) {
+    return new TypePool.Default(
+        new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+  }
+
   /** Bounded: instrumentation that never completes must not hold the application back for ever. */
   private void awaitSessionTargets(String name) {
     try {
@@ -294,6 +320,10 @@ public final class RecorderTransformer implements ClassFileTransformer {
   private Advice advice(Class<?> adviceClass) {
     return advice.computeIfAbsent(
         adviceClass,
-        c -> Advice.to(c).withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
+        c ->
+            Advice.withCustomMapping()
+                .bind(Site.Mapping.INSTANCE)
+                .to(advicePool.describe(c.getName()).resolve(), adviceLocator)
+                .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
   }
 }
