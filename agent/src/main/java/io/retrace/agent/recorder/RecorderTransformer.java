@@ -7,8 +7,10 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -46,20 +48,37 @@ public final class RecorderTransformer implements ClassFileTransformer {
   private final Map<String, List<Target>> byName = new HashMap<>();
   private final List<Target> patterns = new ArrayList<>();
 
+  /** Every advice class of the recorders, in order. */
+  private final Set<Class<?>> adviceClasses = new LinkedHashSet<>();
+
   /** Advice is parsed once, on first use. */
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
 
   /**
-   * The advice classes, described from their class files: ByteBuddy's descriptions of loaded
-   * classes go through reflection, whose annotations and {@code JavaDispatcher}s each generate a
-   * {@link java.lang.reflect.Proxy} class at start-up (~30 of them, enough to make the JDK's
-   * internal ASM hot and have C2 spend ~0.5 s of a core compiling it). Holds the few advice classes
-   * and the types their signatures name.
+   * ByteBuddy's own set-up (its type pool and descriptions, ~75 ms of CPU cold), done on first use:
+   * beside start-up on the {@code retrace-instrument} thread, not in premain.
    */
-  private final ClassFileLocator adviceLocator =
-      ClassFileLocator.ForClassLoader.of(RecorderTransformer.class.getClassLoader());
+  private static final class Tools {
+    /**
+     * The advice classes, described from their class files: ByteBuddy's descriptions of loaded
+     * classes go through reflection, whose annotations and {@code JavaDispatcher}s each generate a
+     * {@link java.lang.reflect.Proxy} class at start-up (~30 of them, enough to make the JDK's
+     * internal ASM hot and have C2 spend ~0.4 s of a core compiling it). Holds the few advice
+     * classes and the types their signatures name.
+     */
+    static final ClassFileLocator ADVICE_LOCATOR =
+        ClassFileLocator.ForClassLoader.of(RecorderTransformer.class.getClassLoader());
 
-  private final TypePool advicePool = typePool(adviceLocator);
+    static final TypePool ADVICE_POOL = typePool(ADVICE_LOCATOR);
+
+    // Advice only rewrites the bodies of methods a type declares: neither validating the result
+    // nor computing each type's full method graph is needed, and those are most of ByteBuddy's
+    // cost.
+    static final ByteBuddy BYTE_BUDDY =
+        new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+  }
 
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
   private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
@@ -70,13 +89,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** Set while this thread transforms: classes it loads meanwhile are the agent's, left alone. */
   private final ThreadLocal<boolean[]> busy = ThreadLocal.withInitial(() -> new boolean[1]);
 
-  // Advice only rewrites the bodies of methods a type declares: neither validating the result nor
-  // computing each type's full method graph is needed, and those are most of ByteBuddy's cost.
-  private final ByteBuddy byteBuddy =
-      new ByteBuddy()
-          .with(TypeValidation.DISABLED)
-          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-
   RecorderTransformer(List<Recorder> recorders) {
     for (Recorder recorder : recorders) {
       for (Target target : recorder.targets()) {
@@ -85,6 +97,9 @@ public final class RecorderTransformer implements ClassFileTransformer {
         }
         for (String name : target.names()) {
           byName.computeIfAbsent(name, n -> new ArrayList<>()).add(target);
+        }
+        for (Target.MethodAdvice a : target.advice()) {
+          adviceClasses.add(a.advice());
         }
       }
     }
@@ -123,9 +138,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
       }
     }
     // Released (or its thread started) before the rest, which may hold session-starting classes.
-    if (later.isEmpty()) {
+    if (!beside) {
       sessionsReady.countDown();
     } else {
+      // Then parses the rest of the advice, so that the application's threads, which instrument
+      // its JDBC drivers and HTTP clients as they load, find ByteBuddy set up and the advice ready.
       Thread thread =
           new Thread(
               () -> {
@@ -135,12 +152,22 @@ public final class RecorderTransformer implements ClassFileTransformer {
                 } finally {
                   sessionsReady.countDown();
                 }
+                adviceClasses.forEach(this::prepare);
               },
               "retrace-instrument");
       thread.setDaemon(true);
       thread.start();
     }
     retransform(inst, now);
+  }
+
+  private void prepare(Class<?> adviceClass) {
+    try {
+      advice(adviceClass);
+    } catch (RuntimeException | LinkageError e) {
+      // Reported again, with the class it was for, when a class needs it.
+      log.log(Level.FINE, "Retrace could not parse " + adviceClass.getName(), e);
+    }
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
@@ -270,7 +297,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
           awaitSessionTargets(name);
         }
         if (builder == null) {
-          builder = byteBuddy.decorate(type, locator);
+          builder = Tools.BYTE_BUDDY.decorate(type, locator);
         }
         for (Target.MethodAdvice a : target.advice()) {
           builder = builder.visit(advice(a.advice()).on(a.methods()));
@@ -323,7 +350,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
         c ->
             Advice.withCustomMapping()
                 .bind(Site.Mapping.INSTANCE)
-                .to(advicePool.describe(c.getName()).resolve(), adviceLocator)
+                .to(Tools.ADVICE_POOL.describe(c.getName()).resolve(), Tools.ADVICE_LOCATOR)
                 .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
   }
 }
