@@ -121,7 +121,11 @@ public final class AgentRuntime {
         control.stop("instrumenting failed");
         throw e;
       }
-      // The first log line sets up java.util.logging, tens of milliseconds: after start-up too.
+      // First after start-up: Avro, which the first captured event of a request needs (its
+      // thread waits for it), then the publisher. The log lines come last: the first one sets up
+      // java.util.logging, tens of milliseconds.
+      afterStartup.then(recorder::flushPending);
+      afterStartup.then(readiness::startPublisher);
       String recordingLine = RecordingControl.describe(recording);
       afterStartup.then(() -> log.info(recordingLine));
       state =
@@ -161,7 +165,6 @@ public final class AgentRuntime {
       log.info(startedLine);
     } else {
       afterStartup.then(() -> log.info(startedLine));
-      afterStartup.then(readiness::startPublisher);
     }
     afterStartup.start();
   }

@@ -76,7 +76,8 @@ public final class CallRecorder {
       long callId,
       long parentCall,
       SessionContext ctx,
-      Thread thread,
+      String threadName,
+      long threadId,
       long nanos) {}
 
   /** Events waiting for Avro, in capture order; at most {@link #maxPending}. */
@@ -166,7 +167,8 @@ public final class CallRecorder {
                 newCall(),
                 0,
                 null,
-                Thread.currentThread(),
+                Thread.currentThread().getName(),
+                Thread.currentThread().getId(),
                 marker.nanos()));
       }
       for (PendingEvent e : pending) {
@@ -180,7 +182,8 @@ public final class CallRecorder {
                   e.callId(),
                   e.parentCall(),
                   e.ctx(),
-                  e.thread(),
+                  e.threadName(),
+                  e.threadId(),
                   e.nanos()));
         } catch (RuntimeException failed) {
           // As a capture that fails on the application's thread: this event is lost, not the rest.
@@ -248,6 +251,11 @@ public final class CallRecorder {
     record(null, event, callId, parentCall, ctx, System.nanoTime());
   }
 
+  /** As {@link #record(LazyPayload, long, long)}, in a given session (another thread's). */
+  void record(LazyPayload event, long callId, long parentCall, SessionContext ctx, long nanos) {
+    record(null, event, callId, parentCall, ctx, nanos);
+  }
+
   void record(
       EventKind kind,
       Object payload,
@@ -272,7 +280,8 @@ public final class CallRecorder {
             callId,
             parentCall,
             ctx,
-            thread,
+            thread.getName(),
+            thread.getId(),
             nanos));
   }
 
@@ -300,7 +309,8 @@ public final class CallRecorder {
                 callId,
                 parentCall,
                 ctx,
-                thread,
+                thread.getName(),
+                thread.getId(),
                 nanos));
         return true;
       }
@@ -317,7 +327,8 @@ public final class CallRecorder {
       long callId,
       long parentCall,
       SessionContext ctx,
-      Thread thread,
+      String threadName,
+      long threadId,
       long nanos) {
     return new RecordedEvent(
         new StringBuilder(eventIdPrefix.length() + 20).append(eventIdPrefix).append(seq).toString(),
@@ -325,7 +336,7 @@ public final class CallRecorder {
         ctx == null ? null : ctx.sessionId,
         ctx == null ? NoCorrelation.INSTANCE : correlation(ctx),
         origin(),
-        new ThreadInfo(thread.getName(), thread.getId(), false),
+        new ThreadInfo(threadName, threadId, false),
         seq,
         callId,
         parentCall == 0 ? null : parentCall,
@@ -358,7 +369,8 @@ public final class CallRecorder {
             newCall(),
             0,
             null,
-            Thread.currentThread(),
+            Thread.currentThread().getName(),
+            Thread.currentThread().getId(),
             System.nanoTime()));
   }
 
@@ -376,7 +388,8 @@ public final class CallRecorder {
         newCall(),
         0,
         session,
-        Thread.currentThread(),
+        Thread.currentThread().getName(),
+        Thread.currentThread().getId(),
         System.nanoTime());
   }
 }

@@ -57,32 +57,61 @@ public final class HttpClientAdapter {
   }
 
   private void record(Call call, Object responseObject, Throwable thrown) {
-    HttpRequest request = call.request();
-    HttpResponse<?> response = responseObject instanceof HttpResponse<?> r ? r : null;
-    String contentType =
-        response == null ? null : response.headers().firstValue("Content-Type").orElse(null);
-    HttpExchange exchange =
-        new HttpExchange(
-            request.method(),
-            request.uri().toString(),
-            null,
-            HttpServerAdapter.headers(request.headers().map()),
-            null,
-            response == null ? null : response.statusCode(),
-            response == null
-                ? java.util.List.of()
-                : HttpServerAdapter.headers(response.headers().map()),
-            response == null ? null : body(response.body(), contentType),
-            System.nanoTime() - call.startNanos(),
-            thrown == null ? null : Errors.info(thrown));
     // Recorded in the caller's session, whichever thread completes the call.
+    long now = System.nanoTime();
     recorder.record(
-        EventKind.HTTP_CLIENT,
-        exchange,
+        new Exchange(
+            call.request(),
+            responseObject instanceof HttpResponse<?> r ? r : null,
+            now - call.startNanos(),
+            thrown),
         call.callId(),
         call.parent(),
         call.ctx(),
-        System.nanoTime());
+        now);
+  }
+
+  /**
+   * A finished call, made an Avro record when the recorder asks: a request that calls out right
+   * after start-up does not wait for Avro's initialisation (see {@link CallRecorder.LazyPayload}).
+   * Requests and responses are immutable.
+   */
+  private final class Exchange implements CallRecorder.LazyPayload {
+    private final HttpRequest request;
+    private final HttpResponse<?> response;
+    private final long duration;
+    private final Throwable thrown;
+
+    Exchange(HttpRequest request, HttpResponse<?> response, long duration, Throwable thrown) {
+      this.request = request;
+      this.response = response;
+      this.duration = duration;
+      this.thrown = thrown;
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.HTTP_CLIENT;
+    }
+
+    @Override
+    public HttpExchange build() {
+      String contentType =
+          response == null ? null : response.headers().firstValue("Content-Type").orElse(null);
+      return new HttpExchange(
+          request.method(),
+          request.uri().toString(),
+          null,
+          HttpServerAdapter.headers(request.headers().map()),
+          null,
+          response == null ? null : response.statusCode(),
+          response == null
+              ? java.util.List.of()
+              : HttpServerAdapter.headers(response.headers().map()),
+          response == null ? null : body(response.body(), contentType),
+          duration,
+          thrown == null ? null : Errors.info(thrown));
+    }
   }
 
   private Body body(Object body, String contentType) {
