@@ -84,6 +84,9 @@ public final class AgentRuntime {
 
   public static void start(AgentConfig config, Instrumentation inst) {
     long started = System.nanoTime();
+    if (!config.recording().isEmpty()) {
+      RecorderTransformer.setUpBeside();
+    }
     Thread main = Thread.currentThread();
     KAFKA_LOG.setLevel(Level.WARNING);
     // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.

@@ -1,6 +1,5 @@
 package io.retrace.agent.capture;
 
-import io.retrace.schemas.event.Body;
 import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
 import java.net.http.HttpRequest;
@@ -74,17 +73,19 @@ public final class HttpClientAdapter {
   /**
    * A finished call, made an Avro record when the recorder asks: a request that calls out right
    * after start-up does not wait for Avro's initialisation (see {@link CallRecorder.LazyPayload}).
-   * Requests and responses are immutable.
+   * Requests and responses are immutable; a body of bytes, which is not, is copied at once.
    */
   private final class Exchange implements CallRecorder.LazyPayload {
     private final HttpRequest request;
     private final HttpResponse<?> response;
+    private final BoundedCopy body;
     private final long duration;
     private final Throwable thrown;
 
     Exchange(HttpRequest request, HttpResponse<?> response, long duration, Throwable thrown) {
       this.request = request;
       this.response = response;
+      this.body = response == null ? null : copy(response.body());
       this.duration = duration;
       this.thrown = thrown;
     }
@@ -108,13 +109,14 @@ public final class HttpClientAdapter {
           response == null
               ? java.util.List.of()
               : HttpServerAdapter.headers(response.headers().map()),
-          response == null ? null : body(response.body(), contentType),
+          body == null ? null : body.toBody(contentType),
           duration,
           thrown == null ? null : Errors.info(thrown));
     }
   }
 
-  private Body body(Object body, String contentType) {
+  /** The bounded copy of a body the handler made a {@code String} or {@code byte[]}, else null. */
+  private BoundedCopy copy(Object body) {
     byte[] bytes;
     if (body instanceof String s) {
       bytes = s.getBytes(StandardCharsets.UTF_8);
@@ -125,6 +127,6 @@ public final class HttpClientAdapter {
     }
     BoundedCopy copy = new BoundedCopy(bodyMax);
     copy.add(bytes, 0, bytes.length);
-    return copy.toBody(contentType);
+    return copy;
   }
 }

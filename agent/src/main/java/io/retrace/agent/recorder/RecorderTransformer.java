@@ -106,6 +106,28 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   /**
+   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: the recorders' matchers,
+   * which premain builds next, need part of it (~40 ms of CPU cold), and the rest is needed as soon
+   * as classes are instrumented.
+   */
+  public static void setUpBeside() {
+    Thread thread =
+        new Thread(
+            () -> {
+              Dispatch.suppressCurrentThread();
+              try {
+                Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
+              } catch (ClassNotFoundException | LinkageError e) {
+                // Whoever uses ByteBuddy next sets it up, and reports what fails.
+                log.log(Level.FINE, "Retrace: setting ByteBuddy up failed", e);
+              }
+            },
+            "retrace-instrument");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
    * Instruments classes from now on, then retransforms the already loaded classes that match. With
    * {@code beside}, those whose advice records only inside a session (the JDK's clock, random and
    * executor classes, loaded before any application) are retransformed on an agent thread beside
