@@ -94,7 +94,7 @@ public final class CallRecorder {
    */
   public CallRecorder(
       String agentId, EventBuffer buffer, SessionIds sessions, Supplier<Origin> originFactory) {
-    this(agentId, buffer, sessions, originFactory, Math.max(16, buffer.capacity() / 4));
+    this(agentId, buffer, sessions, originFactory, Math.max(16, buffer.capacity() / 2));
   }
 
   /**
