@@ -7,10 +7,8 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -47,9 +45,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   private final Map<String, List<Target>> byName = new HashMap<>();
   private final List<Target> patterns = new ArrayList<>();
-
-  /** Every advice class of the recorders, in order. */
-  private final Set<Class<?>> adviceClasses = new LinkedHashSet<>();
 
   /** Advice is parsed once, on first use. */
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
@@ -97,9 +92,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
         }
         for (String name : target.names()) {
           byName.computeIfAbsent(name, n -> new ArrayList<>()).add(target);
-        }
-        for (Target.MethodAdvice a : target.advice()) {
-          adviceClasses.add(a.advice());
         }
       }
     }
@@ -163,8 +155,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
     if (!beside) {
       sessionsReady.countDown();
     } else {
-      // Then parses the rest of the advice, so that the application's threads, which instrument
-      // its JDBC drivers and HTTP clients as they load, find ByteBuddy set up and the advice ready.
       Thread thread =
           new Thread(
               () -> {
@@ -174,22 +164,12 @@ public final class RecorderTransformer implements ClassFileTransformer {
                 } finally {
                   sessionsReady.countDown();
                 }
-                adviceClasses.forEach(this::prepare);
               },
               "retrace-instrument");
       thread.setDaemon(true);
       thread.start();
     }
     retransform(inst, now);
-  }
-
-  private void prepare(Class<?> adviceClass) {
-    try {
-      advice(adviceClass);
-    } catch (RuntimeException | LinkageError e) {
-      // Reported again, with the class it was for, when a class needs it.
-      log.log(Level.FINE, "Retrace could not parse " + adviceClass.getName(), e);
-    }
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
