@@ -124,9 +124,9 @@ public final class AgentRuntime {
         control.stop("instrumenting failed");
         throw e;
       }
-      // First after start-up: Avro, which the first captured event of a request needs (its
-      // thread waits for it), then the publisher. The log lines come last: the first one sets up
-      // java.util.logging, tens of milliseconds.
+      // After start-up: Avro (the events captured meanwhile are written first), then the
+      // publisher. The log lines come last: the first one sets up java.util.logging, tens of
+      // milliseconds.
       afterStartup.then(recorder::flushPending);
       afterStartup.then(readiness::startPublisher);
       String recordingLine = RecordingControl.describe(recording);

@@ -82,9 +82,7 @@ public final class AfterStartup {
                   main.isAlive() ? "running" : "ended", newClasses, QUIET_MILLIS, elapsed));
           break;
         }
-        // Returns at once when the main thread ends: the deferred work starts right after the
-        // application's start, which its first requests may be waiting for.
-        main.join(POLL_MILLIS);
+        Thread.sleep(POLL_MILLIS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
