@@ -52,8 +52,8 @@ public final class CallRecorder {
 
   /**
    * A payload built only when its event is: captured data held in plain Java objects until then.
-   * Until Avro has been initialised (by the publisher, once the application has started), events
-   * wait in {@link #pending} with their payload unbuilt, so that a call recorded during the
+   * Until Avro has been initialised (once the application has started, see {@link #flushPending}),
+   * events wait in {@link #pending} with their payload unbuilt, so that a call recorded during the
    * application's start-up (its schema migration's JDBC, say) does not initialise Avro and Jackson
    * — ~600 classes, ~250 ms of CPU — on the application's thread while it starts.
    */
@@ -90,7 +90,8 @@ public final class CallRecorder {
 
   /**
    * @param originFactory builds the events' origin on first use; it touches Avro, whose start-up
-   *     cost should land on the publisher thread or the first captured call, not on premain
+   *     cost should land after the application's start-up (see {@link #flushPending}), not on its
+   *     threads while it starts
    */
   public CallRecorder(
       String agentId, EventBuffer buffer, SessionIds sessions, Supplier<Origin> originFactory) {
