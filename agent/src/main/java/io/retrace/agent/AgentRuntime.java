@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -85,6 +84,9 @@ public final class AgentRuntime {
 
   public static void start(AgentConfig config, Instrumentation inst) {
     long started = System.nanoTime();
+    if (!config.recording().isEmpty()) {
+      RecorderTransformer.setUpBeside();
+    }
     Thread main = Thread.currentThread();
     KAFKA_LOG.setLevel(Level.WARNING);
     // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.
@@ -107,44 +109,28 @@ public final class AgentRuntime {
         new AfterStartup(
             main,
             () -> inst.getAllLoadedClasses().length,
-            () -> buffer.size() > buffer.capacity() / 4);
+            () -> buffer.size() + recorder.pendingCount() > buffer.capacity() / 4);
     String state;
-    // The line announcing the agent; in premain it waits for the warm-up thread to log it.
-    CompletableFuture<String> announcement = new CompletableFuture<>();
     if (!config.recording().isEmpty()) {
-      // Recording from start-up: the first request must find every recorder in place. Its events
-      // wait in the buffer while the application starts; the publisher (Avro, Jackson, the sink)
-      // starts after it, or as soon as the buffer is a quarter full.
+      // Recording from start-up: the first request must find every recorder in place. What is
+      // captured meanwhile waits, not yet Avro, in the recorder; the publisher (Avro, Jackson, the
+      // sink) starts once the application has, or as soon as a quarter of the buffer's capacity
+      // is waiting, and writes it first.
       RecordingControl.Status recording = control.startAtLaunch(config.recording());
-      // Events are Avro objects: the first one captured initialises Avro (schema parsing, ~150 ms
-      // of CPU). The start marker does that on a thread of its own while premain instruments, so
-      // that the application's first captured call finds it done. The log lines wait for it too:
-      // the first one sets up java.util.logging, tens of milliseconds.
-      String recordingLine = RecordingControl.describe(recording);
-      Thread warmUp =
-          new Thread(
-              () -> {
-                Dispatch.suppressCurrentThread();
-                recorder.flushPending();
-                log.info(recordingLine);
-                try {
-                  log.info(announcement.join());
-                } catch (CompletionException premainFailed) {
-                  // premain reports its own failure
-                }
-              },
-              "retrace-warm-up");
-      warmUp.setDaemon(true);
-      warmUp.start();
       long instrumenting = System.nanoTime();
       try {
         readiness.instrument(true);
       } catch (RuntimeException e) {
         control.stop("instrumenting failed");
-        announcement.completeExceptionally(e);
         throw e;
       }
+      // After start-up: Avro (the events captured meanwhile are written first), then the
+      // publisher. The log lines come last: the first one sets up java.util.logging, tens of
+      // milliseconds.
+      afterStartup.then(recorder::flushPending);
       afterStartup.then(readiness::startPublisher);
+      String recordingLine = RecordingControl.describe(recording);
+      afterStartup.then(() -> log.info(recordingLine));
       state =
           "recording "
               + config.recording()
@@ -156,40 +142,34 @@ public final class AgentRuntime {
       // the first one, which gets its answer once the recording has begun.
       state = "waiting for a trigger; instruments when one fires";
     }
-    try {
-      startAdminEndpoint(config, control, metrics, triggers);
-      if (config.control()) {
-        if (config.bootstrap().isEmpty()) {
-          log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
-        } else {
-          // Kafka's clients cost a few hundred milliseconds of CPU to load: after the application's
-          // start. Commands wait in the compacted topic meanwhile, nothing is missed.
-          afterStartup.then(() -> triggers.add(startControlFollower(config, agentId, control)));
-        }
-      }
-      afterStartup.start();
-      String startedLine =
-          "Retrace agent "
-              + agentId
-              + " for service "
-              + config.service()
-              + " started in "
-              + (System.nanoTime() - started) / 1_000_000
-              + " ms ("
-              + state
-              + "; sink: "
-              + (config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap())
-              + ")";
-      if (config.recording().isEmpty()) {
-        log.info(startedLine);
+    startAdminEndpoint(config, control, metrics, triggers);
+    if (config.control()) {
+      if (config.bootstrap().isEmpty()) {
+        log.severe("Retrace: control=true needs bootstrap=host:port; not following commands");
       } else {
-        announcement.complete(startedLine);
+        // Kafka's clients cost a few hundred milliseconds of CPU to load: after the application's
+        // start. Commands wait in the compacted topic meanwhile, nothing is missed.
+        afterStartup.then(() -> triggers.add(startControlFollower(config, agentId, control)));
       }
-    } catch (RuntimeException | Error e) {
-      // The warm-up thread waits for the announcement: it must not wait for ever.
-      announcement.completeExceptionally(e);
-      throw e;
     }
+    String startedLine =
+        "Retrace agent "
+            + agentId
+            + " for service "
+            + config.service()
+            + " started in "
+            + (System.nanoTime() - started) / 1_000_000
+            + " ms ("
+            + state
+            + "; sink: "
+            + (config.out() != null ? "file " + config.out() : "kafka " + config.bootstrap())
+            + ")";
+    if (config.recording().isEmpty()) {
+      log.info(startedLine);
+    } else {
+      afterStartup.then(() -> log.info(startedLine));
+    }
+    afterStartup.start();
   }
 
   /**

@@ -67,6 +67,26 @@ class FileSinkIT {
             });
     assertThat(events).extracting(RecordedEvent::getSequence).doesNotHaveDuplicates();
 
+    // The service's schema, made on its main thread while it started: captured before the
+    // publisher (and with it Avro) was up, written all the same, after the start marker.
+    List<RecordedEvent> startUp =
+        events.stream()
+            .filter(e -> e.getSessionId() == null && e.getKind() == EventKind.JDBC)
+            .toList();
+    assertThat(startUp)
+        .extracting(e -> ((JdbcCall) e.getPayload()).getSql())
+        .satisfiesExactly(
+            sql -> assertThat(sql).startsWith("create table product("),
+            sql -> assertThat(sql).startsWith("create table orders("),
+            sql -> assertThat(sql).startsWith("insert into product values"));
+    assertThat(startUp)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getThread().getName()).isEqualTo("main");
+              assertThat(e.getSequence()).isGreaterThan(events.get(0).getSequence());
+            });
+    assertThat(((JdbcCall) startUp.get(2).getPayload()).getUpdateCounts()).containsExactly(2L);
+
     List<RecordedEvent> create = session(events, "req-create");
     RecordedEvent inbound = only(create, EventKind.HTTP_SERVER);
     HttpExchange in = (HttpExchange) inbound.getPayload();

@@ -61,14 +61,29 @@ public final class AgentHooks implements Hooks {
     }
     try {
       recorder.record(
-          EventKind.VALUE_READ,
-          new ValueRead(ValueSources.ALL[source], site, null, encode(value)),
-          recorder.newCall(),
-          ctx.currentCall);
+          new ValueEvent(source, site, encode(value)), recorder.newCall(), ctx.currentCall);
     } catch (Throwable t) {
       failed("value", t);
     } finally {
       Dispatch.exit();
+    }
+  }
+
+  /**
+   * A value read, made an Avro record when the recorder asks: a request served right after start-up
+   * does not wait for Avro's initialisation to read the clock (see {@link
+   * CallRecorder.LazyPayload}).
+   */
+  private record ValueEvent(int source, String site, Object encoded)
+      implements CallRecorder.LazyPayload {
+    @Override
+    public EventKind kind() {
+      return EventKind.VALUE_READ;
+    }
+
+    @Override
+    public ValueRead build() {
+      return new ValueRead(ValueSources.ALL[source], site, null, encoded);
     }
   }
 

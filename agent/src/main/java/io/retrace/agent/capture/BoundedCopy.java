@@ -67,6 +67,11 @@ final class BoundedCopy {
     }
   }
 
+  /** Counts {@code n} bytes that went by without being offered for the copy. */
+  void skipped(long n) {
+    total += n;
+  }
+
   /** Whether the copy holds all it may: what comes next is only counted. */
   boolean full() {
     return bytes.size() >= max;

@@ -13,10 +13,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Turns what the adapters captured into {@link RecordedEvent}s — envelope, sequence, call nesting,
@@ -24,6 +27,8 @@ import java.util.function.Supplier;
  * record and (later) replay share the same notion of a call.
  */
 public final class CallRecorder {
+  private static final Logger log = Logger.getLogger(CallRecorder.class.getName());
+
   /**
    * Held apart so that building the agent in premain does not initialise Avro classes (schema
    * parsing loads Avro and Jackson: hundreds of milliseconds on the application's main thread).
@@ -49,11 +54,65 @@ public final class CallRecorder {
   private record PendingMarker(String recordingId, long sequence, long nanos) {}
 
   /**
+   * A payload built only when its event is: captured data held in plain Java objects until then.
+   * Until Avro has been initialised (once the application has started, see {@link #flushPending}),
+   * events wait in {@link #pending} with their payload unbuilt, so that a call recorded during the
+   * application's start-up (its schema migration's JDBC, say) does not initialise Avro and Jackson
+   * — ~600 classes, ~250 ms of CPU — on the application's thread while it starts.
+   */
+  public interface LazyPayload {
+    /** The event's kind; an Avro enum, so asked for only when the event is built. */
+    EventKind kind();
+
+    Object build();
+  }
+
+  /**
+   * An event captured before Avro was initialised: everything but its Avro objects (its kind is
+   * null when the payload is a {@link LazyPayload}).
+   */
+  private record PendingEvent(
+      String recordingId,
+      long sequence,
+      EventKind kind,
+      Object payload,
+      long callId,
+      long parentCall,
+      SessionContext ctx,
+      String threadName,
+      long threadId,
+      boolean threadVirtual,
+      long nanos) {}
+
+  /** Events waiting for Avro, in capture order; at most {@link #maxPending}. */
+  private final List<PendingEvent> pending = new ArrayList<>();
+
+  private final int maxPending;
+
+  /** True once Avro is initialised and {@link #pending} written: events are built as captured. */
+  private volatile boolean direct;
+
+  /**
    * @param originFactory builds the events' origin on first use; it touches Avro, whose start-up
-   *     cost should land on the publisher thread or the first captured call, not on premain
+   *     cost should land after the application's start-up (see {@link #flushPending}), not on its
+   *     threads while it starts
    */
   public CallRecorder(
       String agentId, EventBuffer buffer, SessionIds sessions, Supplier<Origin> originFactory) {
+    this(agentId, buffer, sessions, originFactory, Math.max(16, buffer.capacity() / 2));
+  }
+
+  /**
+   * @param maxPending how many events may wait for Avro's initialisation; the capture that would
+   *     exceed it initialises Avro itself and writes them all
+   */
+  CallRecorder(
+      String agentId,
+      EventBuffer buffer,
+      SessionIds sessions,
+      Supplier<Origin> originFactory,
+      int maxPending) {
+    this.maxPending = maxPending;
     this.buffer = buffer;
     this.sessions = sessions;
     this.originFactory = originFactory;
@@ -66,7 +125,8 @@ public final class CallRecorder {
   private Origin origin() {
     Origin o = origin;
     if (o == null) {
-      synchronized (this) {
+      // Not this recorder's lock: captures wait on that one, and this initialises Avro.
+      synchronized (originFactory) {
         if (origin == null) {
           origin = originFactory.get();
         }
@@ -85,38 +145,89 @@ public final class CallRecorder {
     recordingId = id;
     pendingStart = new PendingMarker(id, sequence.incrementAndGet(), System.nanoTime());
     Dispatch.mode = Dispatch.RECORD;
-    if (origin != null) {
+    if (direct) {
       flushPending(); // past start-up: Avro is loaded, write the marker now
     }
   }
 
-  /** Writes a start marker that {@link #start} reserved; called by the publisher thread. */
+  /**
+   * Initialises Avro, then writes the start marker that {@link #start} reserved and the events
+   * captured before, in their order; from then on events are built as they are captured. Called by
+   * the publisher thread once its sink is open, or by a capture that finds {@link #pending} full.
+   */
   public void flushPending() {
-    origin(); // from here on start() writes its marker at once
-    PendingMarker pending;
+    origin();
+    // Under the lock, so that no event captured meanwhile is written before the pending ones.
     synchronized (this) {
-      pending = pendingStart;
+      PendingMarker marker = pendingStart;
       pendingStart = null;
+      // Written even if the recording has ended meanwhile: its stop marker needs its start.
+      if (marker != null) {
+        buffer.offer(
+            event(
+                marker.recordingId(),
+                marker.sequence(),
+                EventKind.MARKER,
+                new Marker(MarkerType.RECORDING_START, 0L, null),
+                newCall(),
+                0,
+                null,
+                Thread.currentThread().getName(),
+                Thread.currentThread().getId(),
+                isVirtual(Thread.currentThread()),
+                marker.nanos()));
+      }
+      for (PendingEvent e : pending) {
+        try {
+          buffer.offer(
+              event(
+                  e.recordingId(),
+                  e.sequence(),
+                  kind(e.kind(), e.payload()),
+                  built(e.payload()),
+                  e.callId(),
+                  e.parentCall(),
+                  e.ctx(),
+                  e.threadName(),
+                  e.threadId(),
+                  e.threadVirtual(),
+                  e.nanos()));
+        } catch (RuntimeException failed) {
+          // As a capture that fails on the application's thread: this event is lost, not the rest.
+          log.log(
+              Level.WARNING, "Retrace: an event captured at start-up could not be built", failed);
+        }
+      }
+      pending.clear();
+      direct = true;
     }
-    // Written even if the recording has ended meanwhile: its stop marker needs its start.
-    if (pending != null) {
-      buffer.offer(
-          event(
-              pending.recordingId(),
-              pending.sequence(),
-              EventKind.MARKER,
-              new Marker(MarkerType.RECORDING_START, 0L, null),
-              newCall(),
-              0,
-              null,
-              pending.nanos()));
-    }
+  }
+
+  /** Whether a payload is built at once: true once Avro is initialised. */
+  public boolean buildsNow() {
+    return direct;
+  }
+
+  /** How many captured events wait for Avro's initialisation. */
+  public synchronized int pendingCount() {
+    return pending.size();
+  }
+
+  private static EventKind kind(EventKind kind, Object payload) {
+    return kind != null ? kind : ((LazyPayload) payload).kind();
+  }
+
+  private static Object built(Object payload) {
+    return payload instanceof LazyPayload lazy ? lazy.build() : payload;
   }
 
   /** Stops recording; returns the recording id that was active, or null. */
   public synchronized String stop(String reason) {
     String id = recordingId;
     if (id != null) {
+      if (!direct) {
+        flushPending(); // the stop marker follows what was captured before it
+      }
       Dispatch.mode = Dispatch.OFF;
       marker(MarkerType.RECORDING_STOP, 0, reason);
       recordingId = null;
@@ -138,6 +249,20 @@ public final class CallRecorder {
     record(kind, payload, callId, parentCall, ctx, System.nanoTime());
   }
 
+  /**
+   * Records a finished call whose event is built only once Avro is initialised (at once, past
+   * start-up: see {@link #buildsNow}).
+   */
+  public void record(LazyPayload event, long callId, long parentCall) {
+    SessionContext ctx = SessionContext.current();
+    record(null, event, callId, parentCall, ctx, System.nanoTime());
+  }
+
+  /** As {@link #record(LazyPayload, long, long)}, in a given session (another thread's). */
+  void record(LazyPayload event, long callId, long parentCall, SessionContext ctx, long nanos) {
+    record(null, event, callId, parentCall, ctx, nanos);
+  }
+
   void record(
       EventKind kind,
       Object payload,
@@ -149,9 +274,58 @@ public final class CallRecorder {
     if (recording == null || (ctx == null && !sessions.recordsBackground())) {
       return;
     }
+    Thread thread = Thread.currentThread();
+    if (!direct && deferred(recording, kind, payload, callId, parentCall, ctx, thread, nanos)) {
+      return;
+    }
     buffer.offer(
         event(
-            recording, sequence.incrementAndGet(), kind, payload, callId, parentCall, ctx, nanos));
+            recording,
+            sequence.incrementAndGet(),
+            kind(kind, payload),
+            built(payload),
+            callId,
+            parentCall,
+            ctx,
+            thread.getName(),
+            thread.getId(),
+            isVirtual(thread),
+            nanos));
+  }
+
+  /** Holds an event until Avro is initialised; false once it is, or when too many wait. */
+  private boolean deferred(
+      String recording,
+      EventKind kind,
+      Object payload,
+      long callId,
+      long parentCall,
+      SessionContext ctx,
+      Thread thread,
+      long nanos) {
+    synchronized (this) {
+      if (direct) {
+        return false;
+      }
+      if (pending.size() < maxPending) {
+        pending.add(
+            new PendingEvent(
+                recording,
+                sequence.incrementAndGet(),
+                kind,
+                payload,
+                callId,
+                parentCall,
+                ctx,
+                thread.getName(),
+                thread.getId(),
+                isVirtual(thread),
+                nanos));
+        return true;
+      }
+    }
+    flushPending();
+    return false;
   }
 
   private RecordedEvent event(
@@ -162,15 +336,17 @@ public final class CallRecorder {
       long callId,
       long parentCall,
       SessionContext ctx,
+      String threadName,
+      long threadId,
+      boolean threadVirtual,
       long nanos) {
-    Thread thread = Thread.currentThread();
     return new RecordedEvent(
         new StringBuilder(eventIdPrefix.length() + 20).append(eventIdPrefix).append(seq).toString(),
         recording == null ? "unknown" : recording,
         ctx == null ? null : ctx.sessionId,
         ctx == null ? NoCorrelation.INSTANCE : correlation(ctx),
         origin(),
-        new ThreadInfo(thread.getName(), thread.getId(), isVirtual(thread)),
+        new ThreadInfo(threadName, threadId, threadVirtual),
         seq,
         callId,
         parentCall == 0 ? null : parentCall,
@@ -224,6 +400,9 @@ public final class CallRecorder {
             newCall(),
             0,
             null,
+            Thread.currentThread().getName(),
+            Thread.currentThread().getId(),
+            isVirtual(Thread.currentThread()),
             System.nanoTime()));
   }
 
@@ -241,6 +420,9 @@ public final class CallRecorder {
         newCall(),
         0,
         session,
+        Thread.currentThread().getName(),
+        Thread.currentThread().getId(),
+        isVirtual(Thread.currentThread()),
         System.nanoTime());
   }
 }

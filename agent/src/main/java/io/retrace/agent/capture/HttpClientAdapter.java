@@ -1,6 +1,5 @@
 package io.retrace.agent.capture;
 
-import io.retrace.schemas.event.Body;
 import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
 import java.net.http.HttpRequest;
@@ -47,7 +46,7 @@ public final class HttpClientAdapter {
 
   private record Call(
       HttpRequest request,
-      Body requestBody,
+      BoundedCopy requestBody,
       SessionContext ctx,
       long callId,
       long parent,
@@ -84,31 +83,70 @@ public final class HttpClientAdapter {
   }
 
   private void record(Call call, Object responseObject, Throwable thrown) {
-    HttpRequest request = call.request();
-    HttpResponse<?> response = responseObject instanceof HttpResponse<?> r ? r : null;
-    String contentType = response == null ? null : first(response.headers(), "Content-Type");
-    HttpExchange exchange =
-        new HttpExchange(
-            request.method(),
-            request.uri().toString(),
-            null,
-            HttpServerAdapter.headers(request.headers().map()),
-            call.requestBody(),
-            response == null ? null : response.statusCode(),
-            response == null
-                ? java.util.List.of()
-                : HttpServerAdapter.headers(response.headers().map()),
-            response == null ? null : body(response.body(), contentType),
-            System.nanoTime() - call.startNanos(),
-            thrown == null ? null : Errors.info(thrown));
     // Recorded in the caller's session, whichever thread completes the call.
+    long now = System.nanoTime();
     recorder.record(
-        EventKind.HTTP_CLIENT,
-        exchange,
+        new Exchange(
+            call.request(),
+            call.requestBody(),
+            responseObject instanceof HttpResponse<?> r ? r : null,
+            now - call.startNanos(),
+            thrown),
         call.callId(),
         call.parent(),
         call.ctx(),
-        System.nanoTime());
+        now);
+  }
+
+  /**
+   * A finished call, made an Avro record when the recorder asks: a request that calls out right
+   * after start-up does not wait for Avro's initialisation (see {@link CallRecorder.LazyPayload}).
+   * Requests and responses are immutable; a body of bytes, which is not, is copied at once.
+   */
+  private final class Exchange implements CallRecorder.LazyPayload {
+    private final HttpRequest request;
+    private final BoundedCopy requestBody;
+    private final HttpResponse<?> response;
+    private final BoundedCopy body;
+    private final long duration;
+    private final Throwable thrown;
+
+    Exchange(
+        HttpRequest request,
+        BoundedCopy requestBody,
+        HttpResponse<?> response,
+        long duration,
+        Throwable thrown) {
+      this.request = request;
+      this.requestBody = requestBody;
+      this.response = response;
+      this.body = response == null ? null : copy(response.body());
+      this.duration = duration;
+      this.thrown = thrown;
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.HTTP_CLIENT;
+    }
+
+    @Override
+    public HttpExchange build() {
+      String contentType = response == null ? null : first(response.headers(), "Content-Type");
+      return new HttpExchange(
+          request.method(),
+          request.uri().toString(),
+          null,
+          HttpServerAdapter.headers(request.headers().map()),
+          requestBody == null ? null : requestBody.toBody(first(request.headers(), "Content-Type")),
+          response == null ? null : response.statusCode(),
+          response == null
+              ? java.util.List.of()
+              : HttpServerAdapter.headers(response.headers().map()),
+          body == null ? null : body.toBody(contentType),
+          duration,
+          thrown == null ? null : Errors.info(thrown));
+    }
   }
 
   /**
@@ -120,7 +158,8 @@ public final class HttpClientAdapter {
     return values.isEmpty() ? null : values.get(0);
   }
 
-  private Body body(Object body, String contentType) {
+  /** The bounded copy of a body the handler made a {@code String} or {@code byte[]}, else null. */
+  private BoundedCopy copy(Object body) {
     byte[] bytes;
     if (body instanceof String s) {
       bytes = s.getBytes(StandardCharsets.UTF_8);
@@ -131,10 +170,10 @@ public final class HttpClientAdapter {
     }
     BoundedCopy copy = new BoundedCopy(bodyMax);
     copy.add(bytes, 0, bytes.length);
-    return copy.toBody(contentType);
+    return copy;
   }
 
-  private Body requestBody(HttpRequest request) {
+  private BoundedCopy requestBody(HttpRequest request) {
     HttpRequest.BodyPublisher publisher = request.bodyPublisher().orElse(null);
     if (publisher == null || !IN_MEMORY_PUBLISHERS.contains(publisher.getClass().getName())) {
       return null;
@@ -143,13 +182,14 @@ public final class HttpClientAdapter {
     if (length <= 0) {
       return null;
     }
-    String contentType = first(request.headers(), "Content-Type");
     if (length > Math.max(REREAD_MAX_BYTES, bodyMax)) {
-      return new Body(ByteBuffer.allocate(0), contentType, true, length);
+      BoundedCopy sizeOnly = new BoundedCopy(0);
+      sizeOnly.skipped(length);
+      return sizeOnly;
     }
     BodyReader reader = new BodyReader(new BoundedCopy(bodyMax));
     publisher.subscribe(reader);
-    return reader.complete ? reader.copy.toBody(contentType) : null;
+    return reader.complete ? reader.copy : null;
   }
 
   /** Takes all of an in-memory body, which its publisher hands over during {@code subscribe}. */

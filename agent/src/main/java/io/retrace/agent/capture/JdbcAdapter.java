@@ -42,6 +42,9 @@ public final class JdbcAdapter {
     };
   }
 
+  private static final int[] NO_INDEXES = {};
+  private static final Object[] NO_VALUES = {};
+
   private final CallRecorder recorder;
   private final int maxRows;
 
@@ -61,10 +64,12 @@ public final class JdbcAdapter {
     final TreeMap<Integer, Object> parameters = new TreeMap<>();
   }
 
+  /** A statement's call; parameter values are held as {@link #value} made them, not as Avro. */
   private record Call(
       String sql,
       int operation,
-      List<JdbcParameter> parameters,
+      int[] parameterIndexes,
+      Object[] parameterValues,
       long callId,
       long parent,
       long start) {}
@@ -85,18 +90,23 @@ public final class JdbcAdapter {
     }
     StatementState state = statements.get(statement);
     String effectiveSql = sql != null ? sql : state != null ? state.sql : null;
-    List<JdbcParameter> params = List.of();
+    int[] indexes = NO_INDEXES;
+    Object[] values = NO_VALUES;
     if (state != null && !state.parameters.isEmpty()) {
-      params = new ArrayList<>(state.parameters.size());
+      indexes = new int[state.parameters.size()];
+      values = new Object[indexes.length];
+      int i = 0;
       for (Map.Entry<Integer, Object> p : state.parameters.entrySet()) {
-        params.add(new JdbcParameter(0, p.getKey(), null, null, value(p.getValue())));
+        indexes[i] = p.getKey();
+        values[i++] = value(p.getValue());
       }
     }
     Call call =
         new Call(
             effectiveSql == null ? "" : effectiveSql,
             operation,
-            params,
+            indexes,
+            values,
             recorder.newCall(),
             ctx == null ? 0 : ctx.currentCall,
             System.nanoTime());
@@ -110,13 +120,12 @@ public final class JdbcAdapter {
     active.set(null);
     Call call = (Call) handle;
     SessionContext.leaveDependency(SessionContext.current(), call.parent());
-    ResultSetData rows = null;
+    long duration = System.nanoTime() - call.start();
+    RecordedResultSet copy = null;
     Object returned = result;
     List<Long> counts = List.of();
     if (result instanceof ResultSet rs && thrown == null) {
-      RecordedResultSet copy =
-          RecordedResultSet.copy(rs, statement instanceof Statement s ? s : null);
-      rows = rows(copy, maxRows);
+      copy = RecordedResultSet.copy(rs, statement instanceof Statement s ? s : null);
       returned = copy;
     } else if (result instanceof Integer n) {
       counts = List.of(n.longValue());
@@ -130,24 +139,58 @@ public final class JdbcAdapter {
     } else if (result instanceof Boolean isQuery && !isQuery && statement instanceof Statement s) {
       counts = List.of((long) s.getUpdateCount());
     }
-    recorder.record(
-        EventKind.JDBC,
-        new JdbcCall(
-            Operations.ALL[call.operation()],
-            call.sql(),
-            null,
-            call.parameters(),
-            rows,
-            counts,
-            System.nanoTime() - call.start(),
-            thrown == null ? null : Errors.info(thrown)),
-        call.callId(),
-        call.parent());
+    recorder.record(new Event(call, copy, counts, duration, thrown), call.callId(), call.parent());
     StatementState state = statements.get(statement);
     if (state != null) {
       state.parameters.clear();
     }
     return returned;
+  }
+
+  /** A finished statement, built into its {@link JdbcCall} when the recorder asks. */
+  private final class Event implements CallRecorder.LazyPayload {
+    private final Call call;
+    private final RecordedResultSet rows;
+    private final List<Long> counts;
+    private final long duration;
+    private final Throwable thrown;
+
+    Event(Call call, RecordedResultSet rows, List<Long> counts, long duration, Throwable thrown) {
+      this.call = call;
+      this.rows = rows;
+      this.counts = counts;
+      this.duration = duration;
+      this.thrown = thrown;
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.JDBC;
+    }
+
+    @Override
+    public JdbcCall build() {
+      List<JdbcParameter> params = new ArrayList<>(call.parameterIndexes().length);
+      for (int i = 0; i < call.parameterIndexes().length; i++) {
+        params.add(
+            new JdbcParameter(
+                0, call.parameterIndexes()[i], null, null, call.parameterValues()[i]));
+      }
+      try {
+        return new JdbcCall(
+            Operations.ALL[call.operation()],
+            call.sql(),
+            null,
+            params,
+            rows == null ? null : rows(rows, maxRows),
+            counts,
+            duration,
+            thrown == null ? null : Errors.info(thrown));
+      } catch (SQLException e) {
+        // The copy's metadata is in memory: it does not fail, but its interface says it may.
+        throw new IllegalStateException("reading the copied result set failed", e);
+      }
+    }
   }
 
   /** The event's copy of a query's rows: the first {@code maxRows}, flagged when cut. */

@@ -101,7 +101,7 @@ public final class JdbcRecorder implements Recorder {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(
         @Advice.This Object statement,
-        @Advice.Origin("#m") String method,
+        @Site("#m") String method,
         @Advice.AllArguments Object[] args) {
       if (Dispatch.mode == Dispatch.OFF) {
         return null;

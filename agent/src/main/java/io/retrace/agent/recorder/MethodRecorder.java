@@ -65,9 +65,7 @@ public final class MethodRecorder implements Recorder {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static Object enter(
-        @Advice.Origin("#t") String type,
-        @Advice.Origin("#m") String method,
-        @Advice.AllArguments Object[] args) {
+        @Site("#t") String type, @Site("#m") String method, @Advice.AllArguments Object[] args) {
       return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.methodEnter(type, method, args);
     }
 

@@ -7,8 +7,10 @@ import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,14 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.RecordComponentVisitor;
 import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.AsmClassReader;
+import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Applies the recorders' advice as classes load, and to the classes already loaded when it is
@@ -46,8 +55,37 @@ public final class RecorderTransformer implements ClassFileTransformer {
   private final Map<String, List<Target>> byName = new HashMap<>();
   private final List<Target> patterns = new ArrayList<>();
 
+  /** The names in {@link #byName}, as the JVM hands them to a transformer. */
+  private final Set<String> internalNames = new HashSet<>();
+
   /** Advice is parsed once, on first use. */
   private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
+
+  /**
+   * ByteBuddy's own set-up (its type pool and descriptions, ~75 ms of CPU cold), done on first use:
+   * beside start-up on the {@code retrace-instrument} thread, not in premain.
+   */
+  private static final class Tools {
+    /**
+     * The advice classes, described from their class files: ByteBuddy's descriptions of loaded
+     * classes go through reflection, whose annotations and {@code JavaDispatcher}s each generate a
+     * {@link java.lang.reflect.Proxy} class at start-up (~30 of them, enough to make the JDK's
+     * internal ASM hot and have C2 spend ~0.4 s of a core compiling it). Holds the few advice
+     * classes and the types their signatures name.
+     */
+    static final ClassFileLocator ADVICE_LOCATOR =
+        ClassFileLocator.ForClassLoader.of(RecorderTransformer.class.getClassLoader());
+
+    static final TypePool ADVICE_POOL = typePool(ADVICE_LOCATOR);
+
+    // Advice only rewrites the bodies of methods a type declares: neither validating the result
+    // nor computing each type's full method graph is needed, and those are most of ByteBuddy's
+    // cost.
+    static final ByteBuddy BYTE_BUDDY =
+        new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+  }
 
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
   private final Map<ClassLoader, Map<String, Boolean>> visible = new WeakHashMap<>();
@@ -58,13 +96,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** Set while this thread transforms: classes it loads meanwhile are the agent's, left alone. */
   private final ThreadLocal<boolean[]> busy = ThreadLocal.withInitial(() -> new boolean[1]);
 
-  // Advice only rewrites the bodies of methods a type declares: neither validating the result nor
-  // computing each type's full method graph is needed, and those are most of ByteBuddy's cost.
-  private final ByteBuddy byteBuddy =
-      new ByteBuddy()
-          .with(TypeValidation.DISABLED)
-          .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-
   RecorderTransformer(List<Recorder> recorders) {
     for (Recorder recorder : recorders) {
       for (Target target : recorder.targets()) {
@@ -73,9 +104,32 @@ public final class RecorderTransformer implements ClassFileTransformer {
         }
         for (String name : target.names()) {
           byName.computeIfAbsent(name, n -> new ArrayList<>()).add(target);
+          internalNames.add(name.replace('.', '/'));
         }
       }
     }
+  }
+
+  /**
+   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: the recorders' matchers,
+   * which premain builds next, need part of it (~40 ms of CPU cold), and the rest is needed as soon
+   * as classes are instrumented.
+   */
+  public static void setUpBeside() {
+    Thread thread =
+        new Thread(
+            () -> {
+              Dispatch.suppressCurrentThread();
+              try {
+                Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
+              } catch (ClassNotFoundException | LinkageError e) {
+                // Whoever uses ByteBuddy next sets it up, and reports what fails.
+                log.log(Level.FINE, "Retrace: setting ByteBuddy up failed", e);
+              }
+            },
+            "retrace-instrument");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /**
@@ -111,7 +165,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
       }
     }
     // Released (or its thread started) before the rest, which may hold session-starting classes.
-    if (later.isEmpty()) {
+    if (!beside) {
       sessionsReady.countDown();
     } else {
       Thread thread =
@@ -132,8 +186,13 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
+    if (candidates.stream().anyMatch(Target::matchesByName)) {
+      return true;
+    }
     try {
-      TypeDescription type = TypeDescription.ForLoadedType.of(c);
+      // From the class file, as in transform: describing the loaded class reflectively costs more.
+      TypeDescription type =
+          typePool(locator(c.getName(), c.getClassLoader(), null)).describe(c.getName()).resolve();
       return candidates.stream().anyMatch(t -> t.matches(type));
     } catch (Throwable t) {
       // Reflection on a class whose dependencies are missing fails: it is left as it is.
@@ -219,6 +278,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
     if (internalName == null) {
       return null; // a hidden class: never a target
     }
+    // Most classes a JVM loads are the JDK's, and no target names them: nothing else to do.
+    if ((loader == null || loader == ClassLoader.getPlatformClassLoader() || patterns.isEmpty())
+        && !internalNames.contains(internalName)) {
+      return null;
+    }
     String name = internalName.replace('/', '.');
     boolean[] transforming = busy.get();
     if (transforming[0]) {
@@ -243,15 +307,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   private byte[] instrument(
       String name, ClassLoader loader, byte[] classFile, List<Target> candidates) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(name, classFile),
-            ClassFileLocator.ForClassLoader.of(loader));
-    // A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through
-    // its descriptions' pool and locator, the loader itself and every class file it parsed.
-    TypePool pool =
-        new TypePool.Default(
-            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.FAST);
+    ClassFileLocator locator = locator(name, loader, classFile);
+    TypePool pool = typePool(locator);
     TypeDescription type = pool.describe(name).resolve();
     DynamicType.Builder<?> builder = null;
     for (Target target : candidates) {
@@ -260,7 +317,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
           awaitSessionTargets(name);
         }
         if (builder == null) {
-          builder = byteBuddy.decorate(type, locator);
+          builder = Tools.BYTE_BUDDY.decorate(type, locator);
         }
         for (Target.MethodAdvice a : target.advice()) {
           builder = builder.visit(advice(a.advice()).on(a.methods()));
@@ -273,6 +330,85 @@ public final class RecorderTransformer implements ClassFileTransformer {
     byte[] result = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
     log.log(Level.FINE, "Retrace instrumented {0}", name);
     return result;
+  }
+
+  private static ClassFileLocator locator(String name, ClassLoader loader, byte[] classFile) {
+    ClassFileLocator ofLoader = ClassFileLocator.ForClassLoader.of(loader);
+    return classFile == null
+        ? ofLoader
+        : new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), ofLoader);
+  }
+
+  /**
+   * A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through its
+   * descriptions' pool and locator, the loader itself and every class file it parsed.
+   */
+  private static TypePool typePool(ClassFileLocator locator) {
+    return new ErasedTypePool(locator);
+  }
+
+  /**
+   * A type pool whose descriptions leave out generic signatures: matching and advice work on
+   * erasures, and the rewritten class keeps the signatures of its class file, which the writer
+   * copies. ByteBuddy parses every signature of a class it describes, whether asked for or not: at
+   * start-up ~2 900 calls of ASM's signature reader, enough for C2 to compile it (~90 ms of a
+   * core).
+   */
+  static final class ErasedTypePool extends TypePool.Default {
+    ErasedTypePool(ClassFileLocator locator) {
+      super(new CacheProvider.Simple(), locator, ReaderMode.FAST);
+    }
+
+    @Override
+    protected TypeDescription doParse(AsmClassReader reader) {
+      Extractor extractor = new Extractor();
+      // ReaderMode.FAST's flags: method bodies are not read.
+      reader.accept(new WithoutSignatures(extractor), ClassReader.SKIP_CODE);
+      return extractor.described();
+    }
+
+    /** ByteBuddy's own extractor; its result is protected. */
+    private final class Extractor extends TypeExtractor {
+      TypeDescription described() {
+        return toTypeDescription();
+      }
+    }
+  }
+
+  /** Hands a class file on without its generic signatures. */
+  private static final class WithoutSignatures extends ClassVisitor {
+    WithoutSignatures(ClassVisitor next) {
+      super(OpenedClassReader.ASM_API, next);
+    }
+
+    @Override
+    public void visit(
+        int version,
+        int access,
+        String name,
+        String signature,
+        String superName,
+        String[] interfaces) {
+      super.visit(version, access, name, null, superName, interfaces);
+    }
+
+    @Override
+    public FieldVisitor visitField(
+        int access, String name, String descriptor, String signature, Object value) {
+      return super.visitField(access, name, descriptor, null, value);
+    }
+
+    @Override
+    public MethodVisitor visitMethod(
+        int access, String name, String descriptor, String signature, String[] exceptions) {
+      return super.visitMethod(access, name, descriptor, null, exceptions);
+    }
+
+    @Override
+    public RecordComponentVisitor visitRecordComponent(
+        String name, String descriptor, String signature) {
+      return super.visitRecordComponent(name, descriptor, null);
+    }
   }
 
   /** Bounded: instrumentation that never completes must not hold the application back for ever. */
@@ -294,6 +430,10 @@ public final class RecorderTransformer implements ClassFileTransformer {
   private Advice advice(Class<?> adviceClass) {
     return advice.computeIfAbsent(
         adviceClass,
-        c -> Advice.to(c).withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
+        c ->
+            Advice.withCustomMapping()
+                .bind(Site.Mapping.INSTANCE)
+                .to(Tools.ADVICE_POOL.describe(c.getName()).resolve(), Tools.ADVICE_LOCATOR)
+                .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
   }
 }

@@ -7,7 +7,6 @@ import java.util.function.Predicate;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * The types one recorder instruments and the advice for their methods. A type is first matched on
@@ -22,7 +21,10 @@ public final class Target {
   private String visibleClass;
   private boolean onlyInSessions;
   private boolean startsSessions;
+
+  /** Null for a {@link #named} target: its name is the whole match. */
   private final ElementMatcher<? super TypeDescription> type;
+
   private final List<MethodAdvice> advice = new ArrayList<>();
 
   /** Advice applied to the methods a matcher selects. */
@@ -39,7 +41,7 @@ public final class Target {
 
   /** Exactly the classes of these binary names, in any class loader. */
   public static Target named(String... names) {
-    return new Target(Set.of(names), null, ElementMatchers.any());
+    return new Target(Set.of(names), null, null);
   }
 
   /**
@@ -103,8 +105,13 @@ public final class Target {
     return visibleClass;
   }
 
+  /** Matched by its name alone: the class need not be described. */
+  boolean matchesByName() {
+    return type == null;
+  }
+
   boolean matches(TypeDescription description) {
-    return type.matches(description);
+    return type == null || type.matches(description);
   }
 
   List<MethodAdvice> advice() {

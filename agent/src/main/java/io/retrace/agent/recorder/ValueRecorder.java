@@ -100,7 +100,7 @@ public final class ValueRecorder implements Recorder {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(
         @Advice.This Object random,
-        @Advice.Origin("#t.#m") String site,
+        @Site("#t.#m") String site,
         @Advice.Return(
                 typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC)
             Object value) {

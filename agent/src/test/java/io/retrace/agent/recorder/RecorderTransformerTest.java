@@ -20,6 +20,10 @@ class RecorderTransformerTest {
     public String get() {
       return "hello";
     }
+
+    public <T extends Comparable<T>> List<T> sorted(List<T> values) {
+      return values.stream().sorted().toList();
+    }
   }
 
   /** Replaces what {@code get()} returns. */
@@ -123,6 +127,15 @@ class RecorderTransformerTest {
     @SuppressWarnings("unchecked")
     Supplier<String> instance = (Supplier<String>) greeter.getDeclaredConstructor().newInstance();
     assertThat(instance.get()).isEqualTo("HELLO!");
+    // Described without generics, rewritten with them: reflection sees what the source declared.
+    assertThat(greeter.getGenericInterfaces())
+        .extracting(Object::toString)
+        .containsExactly("java.util.function.Supplier<java.lang.String>");
+    assertThat(greeter.getMethod("sorted", List.class).toGenericString())
+        .isEqualTo(
+            "public <T extends java.lang.Comparable<T>> java.util.List<T> "
+                + name
+                + ".sorted(java.util.List<T>)");
   }
 
   private static byte[] bytesOf(Class<?> type) throws IOException {

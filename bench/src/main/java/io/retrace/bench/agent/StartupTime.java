@@ -9,8 +9,13 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +32,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * break-glass control on an embedded broker), and with an agent recording from start-up, in
  * alternation. For each it reports the median wall time from launch to the service's "listening"
  * line, and the process's CPU time (utime + stime from {@code /proc/<pid>/stat}) and its busiest
- * threads' CPU at that moment.
+ * threads' CPU at that moment; then the latency of a first order placed right away, so that work
+ * moved past "listening" shows where the first user would meet it.
  *
  * <p>The service's output is read from its pipe with a blocking read, so the harness itself costs
  * no CPU while the service starts (a polling loop would take one of a small machine's cores).
@@ -49,8 +55,19 @@ public final class StartupTime {
 
   private StartupTime() {}
 
-  /** One launch: wall time to "listening", process CPU then, and CPU per thread name. */
-  record Launch(long wallMillis, long cpuMillis, Map<String, Long> threadCpuMillis) {}
+  /**
+   * One launch: wall time to "listening", process CPU then, CPU per thread name, and the latency of
+   * the first request, sent as soon as the service listens (what start-up work the agent leaves for
+   * later, the first request may meet).
+   */
+  record Launch(
+      long wallMillis,
+      long cpuMillis,
+      Map<String, Long> threadCpuMillis,
+      long firstRequestMillis) {}
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
@@ -76,7 +93,7 @@ public final class StartupTime {
       }
       Map<String, List<Launch>> results = new LinkedHashMap<>();
       variants.keySet().forEach(v -> results.put(v, new ArrayList<>()));
-      launch(classpath, null); // warms the page cache; not counted
+      launch(classpath, null); // warms the page cache and this HTTP client; not counted
       for (int round = 0; round < rounds; round++) {
         for (Map.Entry<String, String> v : variants.entrySet()) {
           String agentArg = v.getValue() == null ? null : v.getValue() + EXTRA_AGENT_OPTIONS;
@@ -111,10 +128,12 @@ public final class StartupTime {
         Files.readString(Path.of("/proc/loadavg")).trim());
     long baseWall = median(results.get("no agent").stream().mapToLong(Launch::wallMillis));
     long baseCpu = median(results.get("no agent").stream().mapToLong(Launch::cpuMillis));
+    long baseFirst = median(results.get("no agent").stream().mapToLong(Launch::firstRequestMillis));
     for (Map.Entry<String, List<Launch>> r : results.entrySet()) {
       List<Launch> launches = r.getValue();
       long wall = median(launches.stream().mapToLong(Launch::wallMillis));
       long cpu = median(launches.stream().mapToLong(Launch::cpuMillis));
+      long first = median(launches.stream().mapToLong(Launch::firstRequestMillis));
       // Median CPU of each thread name over the launches; the busiest few are what compete.
       Map<String, Long> threads = new TreeMap<>();
       launches.stream()
@@ -137,12 +156,15 @@ public final class StartupTime {
               .orElse("");
       System.out.printf(
           Locale.ROOT,
-          "%-34s start-up %5d ms (%+5d)  CPU %5d ms (%+5d)  [%s]  all: %s%n",
+          "%-34s start-up %5d ms (%+5d)  CPU %5d ms (%+5d)  first request %4d ms (%+4d)  [%s]"
+              + "  all: %s%n",
           r.getKey(),
           wall,
           wall - baseWall,
           cpu,
           cpu - baseCpu,
+          first,
+          first - baseFirst,
           busiest,
           launches.stream().map(l -> String.valueOf(l.wallMillis())).toList());
     }
@@ -164,7 +186,10 @@ public final class StartupTime {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.contains(READY)) {
           long wall = (System.nanoTime() - start) / 1_000_000;
-          return new Launch(wall, cpuMillis(process.pid()), threadCpuMillis(process.pid()));
+          long cpu = cpuMillis(process.pid());
+          Map<String, Long> threads = threadCpuMillis(process.pid());
+          int port = Integer.parseInt(line.substring(line.indexOf(READY) + READY.length()).trim());
+          return new Launch(wall, cpu, threads, firstRequestMillis(port));
         }
         output.append(line).append('\n');
       }
@@ -173,6 +198,22 @@ public final class StartupTime {
       process.destroy();
       process.waitFor();
     }
+  }
+
+  /** An order placed (an inbound request, JDBC, an outbound HTTP call), timed to its answer. */
+  private static long firstRequestMillis(int port) throws IOException, InterruptedException {
+    HttpRequest order =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+            .header("X-Request-Id", "first")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"product\":1,\"qty\":2}"))
+            .build();
+    long start = System.nanoTime();
+    HttpResponse<String> response = HTTP.send(order, HttpResponse.BodyHandlers.ofString());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("first order failed: " + response.statusCode());
+    }
+    return millis;
   }
 
   /** utime + stime of a process or thread, from its {@code stat} file. */
