@@ -157,6 +157,102 @@ final class DifferentialCorpus {
     return out;
   }
 
+  /**
+   * HTTP events whose headers, query values, JSON string values and text bodies are hex ids (trace
+   * ids, UUIDs, digests) and their near misses: lower- and upper-case hex, single and double
+   * dashes, leading digit runs of every length, and cards, SSNs, phones, AWS key ids, IBANs and
+   * secret-shaped runs glued into them or standing alone between dashes. Numbered from {@code
+   * first}.
+   */
+  List<RecordedEvent> hexIdEvents(int count, int first) {
+    List<RecordedEvent> out = new ArrayList<>(count);
+    for (int i = first; i < first + count; i++) {
+      List<Header> headers = new ArrayList<>();
+      for (String name : new String[] {"X-Request-Id", "traceparent", "X-Aws-Secret", "X-Trace"}) {
+        headers.add(new Header(name, hexId()));
+      }
+      StringBuilder json = new StringBuilder("{");
+      String[] keys = {"id", "traceId", "secret", "awsKey", "digest"};
+      for (int k = 0; k < keys.length; k++) {
+        json.append(k == 0 ? "" : ",").append('"').append(keys[k]).append("\":\"");
+        json.append(hexId()).append('"');
+      }
+      json.append('}');
+      boolean text = random.nextInt(4) == 0;
+      String body = text ? hexId() + " " + hexId() : json.toString();
+      HttpExchange exchange =
+          HttpExchange.newBuilder()
+              .setMethod("GET")
+              .setUrl("https://api.example.com/x/" + hexId() + "?id=" + hexId())
+              .setRoute("/x")
+              .setRequestHeaders(headers)
+              .setRequestBody(
+                  body(
+                      text ? "text/plain" : "application/json",
+                      body.getBytes(StandardCharsets.UTF_8)))
+              .setStatus(200)
+              .setResponseHeaders(List.of())
+              .setDurationNanos(1000)
+              .build();
+      out.add(event(i, EventKind.HTTP_SERVER, exchange));
+    }
+    return out;
+  }
+
+  private static final String[] HEX_PLANTS = {
+    "4111111111111111",
+    "4111-1111-1111-1111",
+    "5500000000000004",
+    "536-22-1234",
+    "415-555-2671",
+    "020-7946-0958",
+    "0-2-0-7-9-4-6-0-9-5-8",
+    "ACCA0123456789ABCDEF",
+    "AKIAIOSFODNN7EXAMPLE",
+    "DE89370400440532013000",
+    "BE68539007547034",
+    "aBcDeF0123456789aBcDeF0123456789aBcDeF01",
+    "abcdef0123456789abcdef0123456789abcdef01",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+    "1234567",
+    "12345678",
+    "123456789012",
+  };
+
+  /** A hex id, or one with a planted number, key or near miss in it. */
+  private String hexId() {
+    StringBuilder sb = new StringBuilder();
+    int parts = 1 + random.nextInt(6);
+    for (int p = 0; p < parts; p++) {
+      if (p > 0) {
+        sb.append(pick("-", "-", "-", "--", "", "---"));
+      }
+      int k = random.nextInt(8);
+      if (k < 4) {
+        sb.append(hexRun(1 + random.nextInt(16), false));
+      } else if (k == 4) {
+        sb.append(hexRun(1 + random.nextInt(16), true));
+      } else if (k == 5) {
+        sb.append("0123456789".substring(0, 1 + random.nextInt(10)));
+      } else {
+        sb.append(pick(HEX_PLANTS));
+      }
+    }
+    if (random.nextInt(8) == 0) {
+      sb.insert(0, pick("-", "--", "0", "00-", "1234567-", "12345678-", "g", "A"));
+    }
+    return sb.toString();
+  }
+
+  private String hexRun(int length, boolean upper) {
+    String digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    StringBuilder sb = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      sb.append(digits.charAt(random.nextInt(16)));
+    }
+    return sb.toString();
+  }
+
   private RecordedEvent http(int i) {
     List<Header> headers = new ArrayList<>();
     int headerCount = random.nextInt(8);

@@ -166,6 +166,9 @@ public final class Detectors {
     if (i == n) {
       return; // most values: nothing any detector starts with
     }
+    if (isPlainHexId(text, from, n)) {
+      return; // trace and request ids: dense in digits, which the pass below is slow on
+    }
     boolean numeric =
         on(enabled, DetectorKind.CARD)
             || on(enabled, DetectorKind.SSN)
@@ -313,6 +316,35 @@ public final class Detectors {
       part = part != null ? part : part(text, from, n);
       emails(part, from, out);
     }
+  }
+
+  /**
+   * Whether {@code [from, to)} is lower-case hex digits and single dashes (trace ids, UUIDs, hex
+   * digests) with fewer than 8 digits before its first letter: such a text has no match. Its
+   * letters a-f start no word or shape, and the upper case that AWS key ids, IBANs and AWS secrets
+   * need is absent, so only a number could match, and every number needs 8 digits and no word
+   * character before it: a number after a letter, or after a dash that follows a hex character, is
+   * glued to a word, and the one at the start ends at the first letter.
+   */
+  static boolean isPlainHexId(String text, int from, int to) {
+    int leadingDigits = 0;
+    boolean letter = false;
+    boolean dash = false;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c >= '0' && c <= '9') {
+        leadingDigits += letter ? 0 : 1;
+        dash = false;
+      } else if (c >= 'a' && c <= 'f') {
+        letter = true;
+        dash = false;
+      } else if (c == '-' && !dash) {
+        dash = true; // a second dash in a row would let a number after it stand alone
+      } else {
+        return false;
+      }
+    }
+    return leadingDigits < 8;
   }
 
   private static String part(String text, int from, int to) {
