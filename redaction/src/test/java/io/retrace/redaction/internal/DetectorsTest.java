@@ -317,6 +317,42 @@ class DetectorsTest {
   @CsvSource(
       delimiter = '|',
       value = {
+        // Plain lower-case hex ids (trace ids, UUIDs, digests) are passed over whole.
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01|",
+        "5f0c6a3e-8d2b-4c1a-9e57-1b2f3a4c5d6e|",
+        "1234567-4bf92f3577b34da6|",
+        "4bf92f35-4111111111111111-a6|", // glued to the id by its dash
+        // Near misses of that shape are scanned as before.
+        "4111111111111111|card:4111111111111111",
+        "-4111111111111111|card:4111111111111111",
+        "4bf92f3a--4111111111111111|card:4111111111111111",
+        "4bf92f3a--536-22-1234|ssn:536-22-1234",
+        "ACCA0123456789ABCDEF|aws-key-id:ACCA0123456789ABCDEF",
+        "DE89370400440532013000|iban:DE89370400440532013000"
+      })
+  void hexIdsHaveNoMatchesButNumbersAndKeysThatStandAloneInThemAreFound(
+      String text, String expected) {
+    assertThat(found(text)).isEqualTo(expected == null ? List.of() : List.of(expected));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "5f0c6a3e-8d2b-4c1a-9e57-1b2f3a4c5d6e,true",
+    "1234567-abc,true",
+    "12345678-abc,false", // a number at the start may be long enough for a card
+    "abc--123,false", // a number after two dashes stands alone
+    "ABC-123,false", // upper case: AWS key ids and IBANs
+    "abg-123,false"
+  })
+  void onlyLowerCaseHexWithSingleDashesAndAShortLeadingNumberIsAPlainHexId(
+      String text, boolean plain) {
+    assertThat(Detectors.isPlainHexId(text, 0, text.length())).isEqualTo(plain);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
         "db PassWord=s3cr3t; host=x|conn-password:s3cr3t",
         "PWD: hunter2|conn-password:hunter2",
         "Authorization: BEARER abcdefgh12345678|bearer:abcdefgh12345678",
