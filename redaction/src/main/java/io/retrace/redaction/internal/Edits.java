@@ -72,16 +72,22 @@ final class Edits {
    * ASCII decoding the edit offsets refer to; the replacements may hold any characters.
    */
   byte[] applyToAscii(byte[] bytes, int offset, int length) {
+    // Replacements in ASCII (masks, tokens, fixed texts) are their own bytes: only the others are
+    // encoded.
+    byte[][] encoded = null;
     int total = length;
-    boolean ascii = true;
     for (int i = 0; i < size; i++) {
-      total += replacement[i].length() - (to[i] - from[i]);
-      ascii &= isAscii(replacement[i]);
+      String r = replacement[i];
+      int bytesOut = r.length();
+      if (!isAscii(r)) {
+        if (encoded == null) {
+          encoded = new byte[size][];
+        }
+        encoded[i] = r.getBytes(StandardCharsets.UTF_8);
+        bytesOut = encoded[i].length;
+      }
+      total += bytesOut - (to[i] - from[i]);
     }
-    if (!ascii) {
-      return applyToAsciiEncoding(bytes, offset, length);
-    }
-    // Replacements in ASCII (masks, tokens, fixed texts) are their own bytes: no encoding step.
     byte[] out = new byte[total];
     int copied = 0;
     int pos = 0;
@@ -89,11 +95,16 @@ final class Edits {
       int keep = from[i] - copied;
       System.arraycopy(bytes, offset + copied, out, pos, keep);
       pos += keep;
-      String r = replacement[i];
-      for (int k = 0; k < r.length(); k++) {
-        out[pos + k] = (byte) r.charAt(k);
+      if (encoded != null && encoded[i] != null) {
+        System.arraycopy(encoded[i], 0, out, pos, encoded[i].length);
+        pos += encoded[i].length;
+      } else {
+        String r = replacement[i];
+        for (int k = 0; k < r.length(); k++) {
+          out[pos + k] = (byte) r.charAt(k);
+        }
+        pos += r.length();
       }
-      pos += r.length();
       copied = to[i];
     }
     System.arraycopy(bytes, offset + copied, out, pos, length - copied);
@@ -107,28 +118,5 @@ final class Edits {
       }
     }
     return true;
-  }
-
-  /** {@link #applyToAscii} with replacements that need encoding to UTF-8. */
-  private byte[] applyToAsciiEncoding(byte[] bytes, int offset, int length) {
-    byte[][] encoded = new byte[size][];
-    int total = length;
-    for (int i = 0; i < size; i++) {
-      encoded[i] = replacement[i].getBytes(StandardCharsets.UTF_8);
-      total += encoded[i].length - (to[i] - from[i]);
-    }
-    byte[] out = new byte[total];
-    int copied = 0;
-    int pos = 0;
-    for (int i = 0; i < size; i++) {
-      int keep = from[i] - copied;
-      System.arraycopy(bytes, offset + copied, out, pos, keep);
-      pos += keep;
-      System.arraycopy(encoded[i], 0, out, pos, encoded[i].length);
-      pos += encoded[i].length;
-      copied = to[i];
-    }
-    System.arraycopy(bytes, offset + copied, out, pos, length - copied);
-    return out;
   }
 }
