@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,14 @@ import org.slf4j.LoggerFactory;
 @ExtendWith(RetraceStackExtension.class)
 class CrashIT {
   private static final Logger log = LoggerFactory.getLogger(CrashIT.class);
-  private static final int EVENTS = 12_000;
+
+  /**
+   * Events are produced until the last kill, so that every restarted archiver has new events to
+   * write: a fixed count could run out while a slow machine was still starting the third archiver,
+   * and the next one would then wait for files that never came. At least this many.
+   */
+  private static final int MIN_EVENTS = 3_000;
+
   private static final int KILLS = 4;
 
   @TempDir Path archive;
@@ -63,7 +71,8 @@ class CrashIT {
 
     Set<String> sent = ConcurrentHashMap.newKeySet();
     ExecutorService producerThread = Executors.newSingleThreadExecutor();
-    Future<?> producing = producerThread.submit(() -> produce(t, sent));
+    AtomicBoolean killing = new AtomicBoolean(true);
+    Future<?> producing = producerThread.submit(() -> produce(t, sent, killing));
     try {
       for (int kill = 0; kill < KILLS; kill++) {
         Process archiver = startArchiver(settings, logs.resolve("archiver-" + kill + ".log"));
@@ -83,7 +92,9 @@ class CrashIT {
         archiver.destroyForcibly().waitFor();
         log.info("Killed archiver {} after {} more files", kill, moreFiles);
       }
+      killing.set(false);
       producing.get();
+      log.info("Produced {} events", sent.size());
     } finally {
       producerThread.shutdownNow();
     }
@@ -93,7 +104,7 @@ class CrashIT {
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
-          .until(() -> archivedRows() >= EVENTS);
+          .until(() -> archivedRows() >= sent.size());
     } finally {
       last.destroy();
       last.waitFor();
@@ -102,7 +113,7 @@ class CrashIT {
     try (DuckDb db = new DuckDb(archive)) {
       List<Object> counts =
           db.query("SELECT count(*), count(DISTINCT event_id) FROM events").get(0);
-      assertThat(counts).containsExactly((long) EVENTS, (long) EVENTS);
+      assertThat(counts).containsExactly((long) sent.size(), (long) sent.size());
     }
     assertThat(Set.copyOf(ArchiveContents.eventIds(archive))).isEqualTo(sent);
   }
@@ -115,10 +126,10 @@ class CrashIT {
     }
   }
 
-  private static void produce(TestArchivers t, Set<String> sent) {
+  private static void produce(TestArchivers t, Set<String> sent, AtomicBoolean killing) {
     try (KafkaProducer<String, RecordedEvent> producer = t.stack.producer(t.events)) {
       Instant start = Instant.parse("2026-11-28T08:00:00Z");
-      for (int i = 0; i < EVENTS; i++) {
+      for (int i = 0; i < MIN_EVENTS || killing.get(); i++) {
         String recording = "rec-" + (i % 4);
         RecordedEvent e =
             Events.event()
@@ -131,8 +142,8 @@ class CrashIT {
         sent.add(e.getEventId());
         if (i % 300 == 299) {
           producer.flush();
-          // Paced so the events keep flowing across all the kills.
-          Thread.sleep(150);
+          // ~1,000 events/s: a few files a second, and a bounded total however long the kills take.
+          Thread.sleep(300);
         }
       }
     } catch (InterruptedException e) {
