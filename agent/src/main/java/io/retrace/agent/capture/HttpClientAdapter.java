@@ -213,7 +213,7 @@ public final class HttpClientAdapter {
 
     @Override
     public void onError(Throwable throwable) {
-      complete = false;
+      // Not complete: the body is not recorded.
     }
 
     @Override

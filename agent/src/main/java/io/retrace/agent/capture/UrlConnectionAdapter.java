@@ -62,13 +62,13 @@ public final class UrlConnectionAdapter {
       return null; // the JDK calling itself (getInputStream closes a streaming body), or nested
     }
     HttpURLConnection connection = (HttpURLConnection) connectionObject;
-    Sent written = output ? sent.get(connection) : sent.remove(connection);
     if (output) {
-      // A second getOutputStream adds to the same copy.
+      Sent written = sent.get(connection); // a second getOutputStream adds to the same copy
       return written != null
           ? written
           : new Sent(requestHeaders(connection), new BoundedCopy(bodyMax));
     }
+    Sent written = sent.remove(connection);
     active.set(Boolean.TRUE);
     Map<String, List<String>> headers =
         written == null ? requestHeaders(connection) : written.headers();

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,11 +99,17 @@ public final class OrdersService implements AutoCloseable {
       return new CompletableFuture<Void>().defaultExecutor();
     }
     if (executor.equals("virtual-thread")) {
+      Method startVirtualThread;
+      try {
+        startVirtualThread = Thread.class.getMethod("startVirtualThread", Runnable.class);
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("virtual threads need Java 21 or later", e);
+      }
       return task -> {
         try {
-          Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, task);
+          startVirtualThread.invoke(null, task);
         } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("virtual threads need Java 21 or later", e);
+          throw new IllegalStateException("could not start a virtual thread", e);
         }
       };
     }
