@@ -75,6 +75,19 @@ public final class AgentRuntime {
   }
 
   /**
+   * The advice a service of the usual shape (inbound HTTP, an HTTP client, JDBC) needs as its first
+   * classes load: parsed beside premain when recording from start-up. Named, not loaded, here.
+   */
+  static final List<String> FIRST_ADVICE =
+      List.of(
+          "io.retrace.agent.recorder.HttpServerRecorder$ContainerAdvice",
+          "io.retrace.agent.recorder.HttpServerRecorder$HandleAdvice",
+          "io.retrace.agent.recorder.HttpClientRecorder$SendAdvice",
+          "io.retrace.agent.recorder.JdbcRecorder$PrepareAdvice",
+          "io.retrace.agent.recorder.JdbcRecorder$ParameterAdvice",
+          "io.retrace.agent.recorder.JdbcRecorder$ExecuteAdvice");
+
+  /**
    * Kafka's client logs INFO at length (every config value); in the host's log only its warnings
    * belong. Held here because java.util.logging keeps loggers only weakly.
    */
@@ -85,7 +98,7 @@ public final class AgentRuntime {
   public static void start(AgentConfig config, Instrumentation inst) {
     long started = System.nanoTime();
     if (!config.recording().isEmpty()) {
-      RecorderTransformer.setUpBeside();
+      RecorderTransformer.setUpBeside(FIRST_ADVICE);
     }
     Thread main = Thread.currentThread();
     KAFKA_LOG.setLevel(Level.WARNING);

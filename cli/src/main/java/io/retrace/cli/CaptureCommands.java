@@ -10,6 +10,7 @@ import io.retrace.schemas.event.CaptureCommand;
 import io.retrace.schemas.event.CaptureScope;
 import io.retrace.schemas.event.RecordingInfo;
 import io.retrace.schemas.event.RecordingStatus;
+import io.retrace.schemas.topic.RecordingIds;
 import io.retrace.schemas.topic.Topic;
 import io.retrace.schemas.topic.Topics;
 import java.io.PrintWriter;
@@ -211,8 +212,8 @@ final class CaptureCommands {
       }
       String id =
           recording != null
-              ? Topics.requireValidRecordingId(recording)
-              : Topics.requireValidRecordingId(
+              ? RecordingIds.requireValid(recording)
+              : RecordingIds.requireValid(
                   service
                       + "-"
                       + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -285,7 +286,7 @@ final class CaptureCommands {
               .signer()
               .sign(
                   issuer.command(
-                      Topics.requireValidRecordingId(recording),
+                      RecordingIds.requireValid(recording),
                       CaptureAction.STOP,
                       CaptureScope.newBuilder().setService(service).build(),
                       Duration.ZERO,

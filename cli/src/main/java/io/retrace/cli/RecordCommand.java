@@ -1,6 +1,6 @@
 package io.retrace.cli;
 
-import io.retrace.schemas.topic.Topics;
+import io.retrace.schemas.topic.RecordingIds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -69,7 +69,7 @@ final class RecordCommand implements Callable<Integer> {
     }
     String id =
         recording != null
-            ? Topics.requireValidRecordingId(recording)
+            ? RecordingIds.requireValid(recording)
             : "rec-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     List<String> args = new ArrayList<>();
     args.add("service=" + service);

@@ -58,9 +58,6 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** The names in {@link #byName}, as the JVM hands them to a transformer. */
   private final Set<String> internalNames = new HashSet<>();
 
-  /** Advice is parsed once, on first use. */
-  private final Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
-
   /**
    * ByteBuddy's own set-up (its type pool and descriptions, ~75 ms of CPU cold), done on first use:
    * beside start-up on the {@code retrace-instrument} thread, not in premain.
@@ -85,6 +82,19 @@ public final class RecorderTransformer implements ClassFileTransformer {
         new ByteBuddy()
             .with(TypeValidation.DISABLED)
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
+
+    /** Advice is parsed once, on first use (~3 ms of CPU per advice class, cold). */
+    static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
+
+    static Advice advice(Class<?> adviceClass) {
+      return ADVICE.computeIfAbsent(
+          adviceClass,
+          c ->
+              Advice.withCustomMapping()
+                  .bind(Site.Mapping.INSTANCE)
+                  .to(ADVICE_POOL.describe(c.getName()).resolve(), ADVICE_LOCATOR)
+                  .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
+    }
   }
 
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
@@ -113,16 +123,20 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /**
    * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: the recorders' matchers,
    * which premain builds next, need part of it (~40 ms of CPU cold), and the rest is needed as soon
-   * as classes are instrumented.
+   * as classes are instrumented. Then parses the advice classes named in {@code firstAdvice}, which
+   * the application's thread would otherwise parse when its first classes are instrumented.
    */
-  public static void setUpBeside() {
+  public static void setUpBeside(List<String> firstAdvice) {
     Thread thread =
         new Thread(
             () -> {
               Dispatch.suppressCurrentThread();
               try {
                 Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
-              } catch (ClassNotFoundException | LinkageError e) {
+                for (String adviceClass : firstAdvice) {
+                  Tools.advice(Class.forName(adviceClass, false, Tools.class.getClassLoader()));
+                }
+              } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
                 // Whoever uses ByteBuddy next sets it up, and reports what fails.
                 log.log(Level.FINE, "Retrace: setting ByteBuddy up failed", e);
               }
@@ -320,7 +334,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
           builder = Tools.BYTE_BUDDY.decorate(type, locator);
         }
         for (Target.MethodAdvice a : target.advice()) {
-          builder = builder.visit(advice(a.advice()).on(a.methods()));
+          builder = builder.visit(Tools.advice(a.advice()).on(a.methods()));
         }
       }
     }
@@ -425,15 +439,5 @@ public final class RecorderTransformer implements ClassFileTransformer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private Advice advice(Class<?> adviceClass) {
-    return advice.computeIfAbsent(
-        adviceClass,
-        c ->
-            Advice.withCustomMapping()
-                .bind(Site.Mapping.INSTANCE)
-                .to(Tools.ADVICE_POOL.describe(c.getName()).resolve(), Tools.ADVICE_LOCATOR)
-                .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
   }
 }

@@ -3,7 +3,7 @@ package io.retrace.agent.trigger;
 import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.capture.CallRecorder;
 import io.retrace.agent.capture.SessionIds;
-import io.retrace.schemas.topic.Topics;
+import io.retrace.schemas.topic.RecordingIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
@@ -73,7 +73,7 @@ public final class RecordingControl implements AutoCloseable {
    *     failed); nothing was started
    */
   public Status start(String recordingId, Duration window, SessionIds.Scope scope) {
-    Topics.requireValidRecordingId(recordingId);
+    RecordingIds.requireValid(recordingId);
     // Outside the lock: status and stop answer while the agent gets ready.
     ready.run();
     Status status = begin(recordingId, window, scope);

@@ -47,30 +47,14 @@ public final class Topics {
   public static final List<Topic<?, ?>> FIXED =
       List.of(CONTROL, EVENTS, SESSIONS, RECORDINGS, AUDIT, DLQ, SCHEMAS);
 
-  private static final Pattern RECORDING_ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-
   private Topics() {}
 
   /** The raw topic of one recording, keyed by session id. */
   public static Topic<String, RecordedEvent> recording(String recordingId, int partitions) {
     return Topic.avro(
-        RECORDING_PREFIX + requireValidRecordingId(recordingId),
+        RECORDING_PREFIX + RecordingIds.requireValid(recordingId),
         RecordedEvent.class,
         TopicSpec.deleteAfter(partitions, RECORDING_RETENTION));
-  }
-
-  /**
-   * Recording ids become part of topic names and archive paths, so they are restricted to the
-   * characters both allow.
-   */
-  public static String requireValidRecordingId(String recordingId) {
-    if (recordingId == null || !RECORDING_ID.matcher(recordingId).matches()) {
-      throw new IllegalArgumentException(
-          "Invalid recording id '"
-              + recordingId
-              + "': use 1 to 200 of the characters A-Z a-z 0-9 . _ -");
-    }
-    return recordingId;
   }
 
   /** The recording id of a raw recording topic, or null when the topic is not one. */
