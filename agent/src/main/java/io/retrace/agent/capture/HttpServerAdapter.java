@@ -101,10 +101,10 @@ public final class HttpServerAdapter {
               url(exchange, first(requestHeaders, "Host")),
               null,
               requestHeaders,
-              body(call.requestHead, call.requestSize, first(requestHeaders, "Content-Type")),
+              body(call.requestHead, call.requestSize, first(requestHeaders, "Content-type")),
               status < 0 ? null : status,
               responseHeaders,
-              call.response.toBody(first(responseHeaders, "Content-Type")),
+              call.response.toBody(first(responseHeaders, "Content-type")),
               System.nanoTime() - call.startNanos,
               thrown == null ? null : Errors.info(thrown));
       recorder.record(
@@ -125,14 +125,16 @@ public final class HttpServerAdapter {
   }
 
   /**
-   * What {@link Headers#getFirst} answers for the copy of a {@link Headers}: its keys are
-   * normalised, so one key at most matches the name whatever its case, and a key without values
-   * left no entry in the copy.
+   * What {@link Headers#getFirst} answers for {@code name}, from the copy of a {@link Headers}.
+   * {@code name} is given as Headers normalises every key it holds (first letter upper case, the
+   * rest lower case: {@code "Content-type"}), so an exact comparison finds the one key that
+   * getFirst would; a key without values left nothing in the copy (getFirst throws for it on Java
+   * 17).
    */
-  static String first(List<Header> headers, String name) {
+  static String first(List<Header> headers, String normalizedName) {
     for (int i = 0, n = headers.size(); i < n; i++) {
       Header h = headers.get(i);
-      if (name.equalsIgnoreCase(h.getName())) {
+      if (normalizedName.equals(h.getName())) {
         return h.getValue();
       }
     }

@@ -1,6 +1,5 @@
 package io.retrace.agent.capture;
 
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -8,31 +7,43 @@ import java.util.function.Supplier;
 /**
  * A map from objects the agent does not own (a driver's statements) to the agent's state about
  * them, by identity and weakly: it never calls the keys' {@code hashCode}/{@code equals} (driver
- * code, and not necessarily identity), and an entry goes away once its key is unreachable. Thread
- * safe; every operation holds the map's lock for a few dozen nanoseconds.
+ * code, and not necessarily identity), and it never keeps a key reachable. Thread safe; every
+ * operation holds the map's lock for a few dozen nanoseconds.
  *
  * <p>Replaces a {@code Collections.synchronizedMap(new WeakHashMap<>())} that the JDBC hooks
  * consulted on every {@code setXxx}: its {@code computeIfAbsent} hashed twice, called the key's
- * {@code hashCode}, and drained the reference queue on every call.
+ * {@code hashCode}, and polled its reference queue on every call. A service that prepares a
+ * statement per request makes a weak reference per request; registered with a queue, each one is
+ * also enqueued by the JDK's reference handler thread and polled under the queue's lock (~1 µs a
+ * request in the order service's profile). Here the references have no queue: entries whose keys
+ * were collected are dropped when the table fills up and is rebuilt.
  *
- * <p>Bounded: an entry per live key, plus those whose keys were collected since the last insertion
- * (each insertion first removes them); the table is sized for the most live keys seen at once.
- * Values must not refer to their key, or it stays reachable.
+ * <p>Bounded: the table holds at most three quarters of its capacity in entries, live or not, and
+ * doubles only when at least half of them are live (not yet collected), so its capacity stays
+ * within four times the most keys not yet collected at once (64 at least). Values must not refer to
+ * their key, or it stays reachable; a collected key's value is held until the next rebuild.
  */
 final class WeakIdentityMap<K, V> {
   private static final int INITIAL_CAPACITY = 64;
 
-  private final ReferenceQueue<K> collected = new ReferenceQueue<>();
   private Entry<K, V>[] table = newTable(INITIAL_CAPACITY);
   private int size;
+
+  /**
+   * The entry found or added last. A statement is prepared, given its parameters and executed in a
+   * row on one thread, and the table is large and cold (a service that prepares a statement per
+   * request fills it between collections), so most lookups are for this entry and a walk of the
+   * table costs cache misses.
+   */
+  private Entry<K, V> recent;
 
   private static final class Entry<K, V> extends WeakReference<K> {
     final int hash;
     final V value;
     Entry<K, V> next;
 
-    Entry(K key, int hash, V value, Entry<K, V> next, ReferenceQueue<K> queue) {
-      super(key, queue);
+    Entry(K key, int hash, V value, Entry<K, V> next) {
+      super(key);
       this.hash = hash;
       this.value = value;
       this.next = next;
@@ -54,10 +65,15 @@ final class WeakIdentityMap<K, V> {
     if (key == null) {
       return null; // would match an entry whose key was collected
     }
+    Entry<K, V> r = recent;
+    if (r != null && r.get() == key) {
+      return r.value;
+    }
     int h = hash(key);
     Entry<K, V>[] t = table;
     for (Entry<K, V> e = t[h & (t.length - 1)]; e != null; e = e.next) {
       if (e.hash == h && e.get() == key) {
+        recent = e;
         return e.value;
       }
     }
@@ -71,63 +87,26 @@ final class WeakIdentityMap<K, V> {
     if (found != null) {
       return found;
     }
-    expungeCollected();
     if (size >= table.length - (table.length >>> 2)) {
-      resize();
+      rebuild();
     }
     V value = factory.get();
     int h = hash(key);
     int i = h & (table.length - 1);
-    table[i] = new Entry<>(key, h, value, table[i], collected);
+    Entry<K, V> added = new Entry<>(key, h, value, table[i]);
+    table[i] = added;
+    recent = added;
     size++;
     return value;
   }
 
-  /** Forgets {@code key}. */
-  synchronized void remove(K key) {
-    int h = hash(key);
-    int i = h & (table.length - 1);
-    Entry<K, V> prev = null;
-    for (Entry<K, V> e = table[i]; e != null; prev = e, e = e.next) {
-      if (e.hash == h && e.get() == key) {
-        unlink(i, prev, e);
-        e.clear(); // not enqueued afterwards: expungeCollected would look for it in vain
-        return;
-      }
-    }
-  }
-
-  /** How many entries are held, including any whose keys were collected but not yet removed. */
+  /** How many entries are held, including those whose keys were collected but not yet dropped. */
   synchronized int size() {
     return size;
   }
 
-  private void unlink(int index, Entry<K, V> prev, Entry<K, V> e) {
-    if (prev == null) {
-      table[index] = e.next;
-    } else {
-      prev.next = e.next;
-    }
-    size--;
-  }
-
-  private void expungeCollected() {
-    for (Object ref; (ref = collected.poll()) != null; ) {
-      @SuppressWarnings("unchecked")
-      Entry<K, V> dead = (Entry<K, V>) ref;
-      int i = dead.hash & (table.length - 1);
-      Entry<K, V> prev = null;
-      for (Entry<K, V> e = table[i]; e != null; prev = e, e = e.next) {
-        if (e == dead) {
-          unlink(i, prev, e);
-          break;
-        }
-      }
-    }
-  }
-
-  /** Doubles the table when a quarter of it is left, or just drops the dead if they free enough. */
-  private void resize() {
+  /** Drops the entries of collected keys; doubles the table if half of it or more is live. */
+  private void rebuild() {
     Entry<K, V>[] old = table;
     int live = 0;
     for (Entry<K, V> head : old) {
@@ -149,7 +128,7 @@ final class WeakIdentityMap<K, V> {
           t[i] = e;
         } else {
           e.next = null;
-          size--; // its enqueued reference finds no entry later: expungeCollected skips it
+          size--;
         }
         e = next;
       }
