@@ -61,7 +61,11 @@ public final class AgentHooks implements Hooks {
     }
     try {
       recorder.record(
-          new ValueEvent(source, site, encode(value)), recorder.newCall(), ctx.currentCall);
+          new ValueEvent(source, site, encode(value)),
+          recorder.newCall(),
+          ctx.currentCall,
+          ctx,
+          System.nanoTime());
     } catch (Throwable t) {
       failed("value", t);
     } finally {
@@ -269,31 +273,28 @@ public final class AgentHooks implements Hooks {
     }
   }
 
+  /*
+   * The two JDBC hooks below skip Dispatch's per-thread guard (two thread-local lookups, for each
+   * setXxx call): they record nothing and call no instrumented code, they only note the SQL and
+   * parameters in the adapter's map. A statement prepared by the agent's own work would only gain
+   * an entry that no recorded execution reads (its execution is guarded).
+   */
+
   @Override
   public void jdbcPrepared(Object statement, String sql) {
-    if (!Dispatch.enter()) {
-      return;
-    }
     try {
       jdbc.prepared(statement, sql);
     } catch (Throwable t) {
       failed("jdbc", t);
-    } finally {
-      Dispatch.exit();
     }
   }
 
   @Override
   public void jdbcParameter(Object statement, int index, Object value) {
-    if (!Dispatch.enter()) {
-      return;
-    }
     try {
       jdbc.parameter(statement, index, value);
     } catch (Throwable t) {
       failed("jdbc", t);
-    } finally {
-      Dispatch.exit();
     }
   }
 

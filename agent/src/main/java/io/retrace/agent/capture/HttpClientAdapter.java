@@ -20,6 +20,11 @@ import java.util.concurrent.Flow;
 public final class HttpClientAdapter {
   private final CallRecorder recorder;
   private final int bodyMax;
+
+  /**
+   * A call in progress on a thread outside any session (inside one, {@link
+   * SessionContext#inDependency} says so without a thread-local lookup).
+   */
   private final ThreadLocal<Boolean> active = new ThreadLocal<>();
 
   public HttpClientAdapter(CallRecorder recorder, int bodyMax) {
@@ -54,10 +59,12 @@ public final class HttpClientAdapter {
 
   Object enter(Object requestObject) {
     SessionContext ctx = SessionContext.current();
-    if (active.get() != null || !SessionContext.capturing(ctx)) {
-      return null;
+    if (ctx != null ? ctx.inDependency : active.get() != null) {
+      return null; // send calling sendAsync, or inside another dependency
     }
-    active.set(Boolean.TRUE);
+    if (ctx == null) {
+      active.set(Boolean.TRUE);
+    }
     Call call =
         new Call(
             (HttpRequest) requestObject,
@@ -71,10 +78,13 @@ public final class HttpClientAdapter {
   }
 
   void exit(Object handle, Object response, Throwable thrown) {
-    active.set(null);
     Call call = (Call) handle;
     // The caller goes on when sendAsync returns; the exchange itself may still be running.
-    SessionContext.leaveDependency(call.ctx(), call.parent());
+    if (call.ctx() == null) {
+      active.set(null);
+    } else {
+      SessionContext.leaveDependency(call.ctx(), call.parent());
+    }
     if (response instanceof CompletableFuture<?> future) {
       future.whenComplete((r, error) -> record(call, r, error));
     } else {

@@ -13,11 +13,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.WeakHashMap;
 import javax.sql.rowset.serial.SerialBlob;
 import javax.sql.rowset.serial.SerialClob;
 
@@ -48,11 +44,14 @@ public final class JdbcAdapter {
   private final CallRecorder recorder;
   private final int maxRows;
 
+  /**
+   * The call in progress on a thread outside any session (inside one, {@link
+   * SessionContext#inDependency} says so without a thread-local lookup).
+   */
   private final ThreadLocal<Call> active = new ThreadLocal<>();
 
   /** SQL and pending parameters per live statement; weak, so closed statements go away. */
-  private final Map<Object, StatementState> statements =
-      Collections.synchronizedMap(new WeakHashMap<>());
+  private final WeakIdentityMap<Object, StatementState> statements = new WeakIdentityMap<>();
 
   public JdbcAdapter(CallRecorder recorder, int maxRows) {
     this.recorder = recorder;
@@ -61,7 +60,7 @@ public final class JdbcAdapter {
 
   private static final class StatementState {
     String sql;
-    final TreeMap<Integer, Object> parameters = new TreeMap<>();
+    final Parameters parameters = new Parameters();
   }
 
   /** A statement's call; parameter values are held as {@link #value} made them, not as Avro. */
@@ -72,33 +71,35 @@ public final class JdbcAdapter {
       Object[] parameterValues,
       long callId,
       long parent,
-      long start) {}
+      long start,
+      SessionContext ctx,
+      StatementState state) {}
 
   /** Remembers the SQL a PreparedStatement was made from. */
   public void prepared(Object statement, String sql) {
-    state(statement).sql = sql;
+    statements.computeIfAbsent(statement, StatementState::new).sql = sql;
   }
 
   void parameter(Object statement, int index, Object value) {
-    state(statement).parameters.put(index, value);
+    statements.computeIfAbsent(statement, StatementState::new).parameters.put(index, value);
   }
 
   Object enter(Object statement, String sql, int operation) {
     SessionContext ctx = SessionContext.current();
-    if (active.get() != null || !SessionContext.capturing(ctx)) {
+    if (ctx != null ? ctx.inDependency : active.get() != null) {
       return null; // a driver calling its own execute methods, or inside another dependency
     }
     StatementState state = statements.get(statement);
     String effectiveSql = sql != null ? sql : state != null ? state.sql : null;
     int[] indexes = NO_INDEXES;
     Object[] values = NO_VALUES;
-    if (state != null && !state.parameters.isEmpty()) {
-      indexes = new int[state.parameters.size()];
+    if (state != null && state.parameters.size() > 0) {
+      Parameters parameters = state.parameters;
+      indexes = new int[parameters.size()];
       values = new Object[indexes.length];
-      int i = 0;
-      for (Map.Entry<Integer, Object> p : state.parameters.entrySet()) {
-        indexes[i] = p.getKey();
-        values[i++] = value(p.getValue());
+      for (int i = 0; i < indexes.length; i++) {
+        indexes[i] = parameters.index(i);
+        values[i] = value(parameters.value(i));
       }
     }
     Call call =
@@ -109,17 +110,27 @@ public final class JdbcAdapter {
             values,
             recorder.newCall(),
             ctx == null ? 0 : ctx.currentCall,
-            System.nanoTime());
-    active.set(call);
-    SessionContext.enterDependency(ctx, call.callId());
+            System.nanoTime(),
+            ctx,
+            state);
+    if (ctx == null) {
+      active.set(call);
+    } else {
+      SessionContext.enterDependency(ctx, call.callId());
+    }
     return call;
   }
 
   Object exit(Object handle, Object statement, Object result, Throwable thrown)
       throws SQLException {
-    active.set(null);
     Call call = (Call) handle;
-    SessionContext.leaveDependency(SessionContext.current(), call.parent());
+    // The thread's session is the one the call began in: only this call's exit changes it.
+    SessionContext ctx = call.ctx();
+    if (ctx == null) {
+      active.set(null);
+    } else {
+      SessionContext.leaveDependency(ctx, call.parent());
+    }
     long duration = System.nanoTime() - call.start();
     RecordedResultSet copy = null;
     Object returned = result;
@@ -139,10 +150,14 @@ public final class JdbcAdapter {
     } else if (result instanceof Boolean isQuery && !isQuery && statement instanceof Statement s) {
       counts = List.of((long) s.getUpdateCount());
     }
-    recorder.record(new Event(call, copy, counts, duration, thrown), call.callId(), call.parent());
-    StatementState state = statements.get(statement);
-    if (state != null) {
-      state.parameters.clear();
+    recorder.record(
+        new Event(call, copy, counts, duration, thrown),
+        call.callId(),
+        call.parent(),
+        ctx,
+        System.nanoTime());
+    if (call.state() != null) {
+      call.state().parameters.clear();
     }
     return returned;
   }
@@ -255,11 +270,5 @@ public final class JdbcAdapter {
       return v.toString();
     }
     return v.toString();
-  }
-
-  private StatementState state(Object statement) {
-    synchronized (statements) {
-      return statements.computeIfAbsent(statement, s -> new StatementState());
-    }
   }
 }

@@ -27,6 +27,13 @@ public final class SessionContext {
   boolean inDependency;
 
   /**
+   * True for the context an inbound exchange of the JDK server began on this thread, while its
+   * handler runs: a handler that delegates to another is inside it, and only the outermost records.
+   * Never forked: another thread's work for the session may serve an exchange of its own.
+   */
+  boolean inboundExchange;
+
+  /**
    * The events' correlation record, built by the first event of the session and shared by the rest
    * (and by forks): Avro records are never modified once written, and redaction copies.
    */
