@@ -5,11 +5,9 @@ import io.retrace.schemas.registry.SchemaRegistryClient;
 import io.retrace.schemas.serde.AvroSerializer;
 import io.retrace.schemas.serde.SerdeConfig;
 import io.retrace.schemas.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -17,33 +15,29 @@ import org.apache.kafka.common.serialization.Serializer;
  * id, Avro body), with the body written by {@link EventEncoder} instead of the datum writer's
  * generic walk, which was the largest part of the publisher thread's own work.
  *
- * <p>The schema id is the serializer's own: the first event on a topic goes through {@link
- * AvroSerializer}, which registers or looks up the schema as it always did, and the id in its
- * header frames the topic's later events. An event {@link EventEncoder} declines, or cannot write,
- * goes through {@link AvroSerializer} too, which writes it or throws what it always threw. With
- * {@code use.latest.version} and no auto-registration, where that serializer may rewrite a body
- * into the subject's latest schema, every event goes through it.
+ * <p>The header is the serializer's own: the first event on a topic goes through {@link
+ * AvroSerializer}, which registers or looks up the schema as it always did, and its header (magic
+ * byte and schema id) frames the topic's later events. An event {@link EventEncoder} declines, or
+ * cannot write, goes through {@link AvroSerializer} too, which writes it or throws what it always
+ * threw. With {@code use.latest.version} and no auto-registration, where that serializer may
+ * rewrite a body into the subject's latest schema, every event goes through it.
  *
- * <p>Memory: one buffer, reused, that grows to the largest event and is dropped after an event
- * larger than {@value #MAX_RETAINED_BUFFER} bytes; each event's bytes are then copied into an array
- * of their exact size, which the producer copies into its batch. Only the publisher thread sends in
+ * <p>Memory: one {@link ArrayEncoder}, reused, whose array grows to the largest event and is
+ * dropped after an event larger than 1 MiB; each event's bytes are copied out into an array of
+ * their exact size, which the producer copies into its batch. Only the publisher thread sends in
  * steady state; the methods are synchronized because a sink closed after the publisher thread
  * missed its join deadline may send from the closing thread.
  */
 public final class EventSerializer implements Serializer<RecordedEvent> {
-  private static final int INITIAL_BUFFER = 4096;
-  private static final int MAX_RETAINED_BUFFER = 1 << 20;
-
   private final SchemaRegistryClient client;
   private AvroSerializer<RecordedEvent> avro;
   private boolean direct;
-  private Buffer buffer = new Buffer();
-  private BinaryEncoder encoder;
+  private final ArrayEncoder encoder = new ArrayEncoder();
 
-  /** The topic whose schema id is known, and that id. */
-  private String idTopic;
+  /** The topic whose header is known, and that header. */
+  private String headerTopic;
 
-  private int id;
+  private byte[] header;
 
   /** For Kafka, which calls {@link #configure} next; the registry client is created then. */
   public EventSerializer() {
@@ -65,7 +59,7 @@ public final class EventSerializer implements Serializer<RecordedEvent> {
     avro.configure(configs, isKey);
     SerdeConfig config = SerdeConfig.parse(configs, isKey);
     direct = config.autoRegisterSchemas() || !config.useLatestVersion();
-    idTopic = null;
+    headerTopic = null;
   }
 
   @Override
@@ -73,52 +67,28 @@ public final class EventSerializer implements Serializer<RecordedEvent> {
     if (event == null || !direct) {
       return avro.serialize(topic, event);
     }
-    if (!topic.equals(idTopic)) {
+    if (!topic.equals(headerTopic)) {
       byte[] framed = avro.serialize(topic, event);
-      id = WireFormat.schemaId(framed);
-      idTopic = topic;
+      header = Arrays.copyOf(framed, WireFormat.HEADER_SIZE);
+      headerTopic = topic;
       return framed;
     }
-    buffer.reset();
-    WireFormat.writeHeader(buffer, id);
-    if (encoder == null) {
-      encoder = EncoderFactory.get().binaryEncoder(buffer, null);
-    }
-    boolean written;
     try {
-      written = EventEncoder.write(event, encoder);
-      encoder.flush();
+      encoder.writeFixed(header, 0, header.length);
+      if (EventEncoder.write(event, encoder)) {
+        return encoder.toByteArray();
+      }
     } catch (IOException | RuntimeException e) {
-      // The datum writer below reports what is wrong with the event, as it always did.
-      written = false;
+      // Written by AvroSerializer below instead, which reports what is wrong with the event.
+    } finally {
+      encoder.reset();
     }
-    if (!written) {
-      // The encoder may hold part of the event: a fresh one keeps it out of the next.
-      encoder = null;
-      return avro.serialize(topic, event);
-    }
-    byte[] framed = buffer.toByteArray();
-    if (buffer.capacity() > MAX_RETAINED_BUFFER) {
-      buffer = new Buffer();
-      encoder = null;
-    }
-    return framed;
+    return avro.serialize(topic, event);
   }
 
   /** Closes the registry client if this serializer created it. */
   @Override
   public synchronized void close() {
     avro.close();
-  }
-
-  /** A byte array stream that tells how much it holds on to. */
-  private static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(INITIAL_BUFFER);
-    }
-
-    int capacity() {
-      return buf.length;
-    }
   }
 }
