@@ -27,8 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Sends events to {@code retrace.rec.<recording>} keyed by session id, with an idempotent acks=all
  * producer. While the broker is unreachable, events go to the {@link Spool} in order; once a probe
  * reaches the broker again, the spool drains first and live sending resumes after it. Values are
- * written by {@link EventSerializer}: the bytes of the schemas module's {@code AvroSerializer}, for
- * about half its cost.
+ * written by {@link EventSerializer}: the bytes of the schemas module's {@code AvroSerializer}, at
+ * about a quarter of its cost.
  */
 public final class KafkaSink implements EventSink {
   private static final Logger log = Logger.getLogger(KafkaSink.class.getName());
