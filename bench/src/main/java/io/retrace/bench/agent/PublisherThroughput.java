@@ -15,6 +15,8 @@ import io.retrace.stack.kafka.EmbeddedKafka;
 import io.retrace.stack.registry.SchemaRegistryServer;
 import io.retrace.testkit.EventBuilder;
 import io.retrace.testkit.Events;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,7 +37,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The agent's publisher (buffer → publisher thread → Kafka sink) against a plain KafkaProducer loop
  * sending the same ~500-byte events with the same producer settings, on one in-JVM broker in one
  * run; once without and once with redaction at the source. Each path gets a warm-up pass, then the
- * three alternate for a few rounds; medians are reported.
+ * three alternate for a few rounds; medians are reported. Also the CPU time per event of the thread
+ * that serializes and sends: the publisher thread, and the plain loop's own thread.
  *
  * <p>Run: {@code bench/run --main io.retrace.bench.agent.PublisherThroughput [events [rounds]]}
  */
@@ -58,6 +62,8 @@ public final class PublisherThroughput {
           + "\"included\":true},\"source\":\"pricing-v3\",\"cacheHit\":false,"
           + "\"rules\":[\"base-price\",\"volume-tier-1\",\"loyalty-gold\",\"region-de\"],"
           + "\"computedBy\":\"pricing-7f9c6d-x2k4p\",\"traceId\":\"4bf92f3577b34da6a3ce929d0e0e4736\"}";
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private PublisherThroughput() {}
 
@@ -103,19 +109,33 @@ public final class PublisherThroughput {
       double[] plain = new double[rounds];
       double[] agent = new double[rounds];
       double[] redacted = new double[rounds];
+      double[] plainCpu = new double[rounds];
+      double[] agentCpu = new double[rounds];
+      double[] redactedCpu = new double[rounds];
       for (int r = 0; r < rounds; r++) {
-        plain[r] = plain(bootstrap, registry.url(), plainEvents);
-        agent[r] = agent(bootstrap, registry.url(), agentEvents, dir, UnaryOperator.identity());
-        redacted[r] = agent(bootstrap, registry.url(), redactedEvents, dir, redactor::redact);
+        Run p = plain(bootstrap, registry.url(), plainEvents);
+        Run a = agent(bootstrap, registry.url(), agentEvents, dir, UnaryOperator.identity());
+        Run x = agent(bootstrap, registry.url(), redactedEvents, dir, redactor::redact);
+        plain[r] = p.rate();
+        agent[r] = a.rate();
+        redacted[r] = x.rate();
+        plainCpu[r] = p.cpuMicros();
+        agentCpu[r] = a.cpuMicros();
+        redactedCpu[r] = x.cpuMicros();
         System.out.printf(
             Locale.ROOT,
-            "round %d: plain %,.0f/s, agent %,.0f/s (%.2f), agent + redaction %,.0f/s (%.2f)%n",
+            "round %d: plain %,.0f/s, agent %,.0f/s (%.2f), agent + redaction %,.0f/s (%.2f);"
+                + " CPU/event of the sending thread: plain %.2f us, agent %.2f us,"
+                + " agent + redaction %.2f us%n",
             r + 1,
             plain[r],
             agent[r],
             agent[r] / plain[r],
             redacted[r],
-            redacted[r] / plain[r]);
+            redacted[r] / plain[r],
+            plainCpu[r],
+            agentCpu[r],
+            redactedCpu[r]);
       }
       double[] agentRatio = new double[rounds];
       double[] redactedRatio = new double[rounds];
@@ -137,6 +157,13 @@ public final class PublisherThroughput {
           "agent publisher + redaction:  %,.0f events/s (%.2f of plain)%n",
           median(redacted),
           median(redactedRatio));
+      System.out.printf(
+          Locale.ROOT,
+          "CPU per event, sending thread: plain loop %.2f us, publisher %.2f us,"
+              + " publisher + redaction %.2f us%n",
+          median(plainCpu),
+          median(agentCpu),
+          median(redactedCpu));
     }
   }
 
@@ -146,8 +173,14 @@ public final class PublisherThroughput {
     return sorted[sorted.length / 2];
   }
 
-  /** The same producer settings as the agent's sink, the same serializer, a send loop. */
-  private static double plain(String bootstrap, String registry, List<RecordedEvent> events)
+  /** Events per second, and CPU microseconds per event of the thread that serialized and sent. */
+  private record Run(double rate, double cpuMicros) {}
+
+  /**
+   * The same producer settings as the agent's sink, a send loop; its serializer is the one the sink
+   * used before it had its own (the schemas module's AvroSerializer).
+   */
+  private static Run plain(String bootstrap, String registry, List<RecordedEvent> events)
       throws Exception {
     Map<String, Object> config =
         KafkaSink.producerConfig(bootstrap, registry, Duration.ofSeconds(30));
@@ -156,12 +189,15 @@ public final class PublisherThroughput {
     try (KafkaProducer<String, RecordedEvent> producer =
         new KafkaProducer<>(config, new StringSerializer(), values)) {
       long start = System.nanoTime();
+      long cpu = THREADS.getCurrentThreadCpuTime();
       for (RecordedEvent e : events) {
         producer.send(
             new ProducerRecord<>("retrace.rec." + e.getRecordingId(), e.getSessionId(), e));
       }
       producer.flush();
-      return events.size() / ((System.nanoTime() - start) / 1e9);
+      return new Run(
+          events.size() / ((System.nanoTime() - start) / 1e9),
+          (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / events.size());
     }
   }
 
@@ -169,7 +205,7 @@ public final class PublisherThroughput {
    * Events already in the buffer, drained by the publisher until the broker acknowledged all of
    * them; timed from the moment the sink is open, as the plain loop is timed from its producer's.
    */
-  private static double agent(
+  private static Run agent(
       String bootstrap,
       String registry,
       List<RecordedEvent> events,
@@ -180,6 +216,8 @@ public final class PublisherThroughput {
     AgentMetrics metrics = new AgentMetrics(buffer);
     events.forEach(buffer::offer);
     AtomicLong start = new AtomicLong();
+    AtomicLong startCpu = new AtomicLong();
+    AtomicReference<Thread> publishing = new AtomicReference<>();
     Publisher publisher =
         new Publisher(
             buffer,
@@ -191,7 +229,11 @@ public final class PublisherThroughput {
                     3,
                     Duration.ofSeconds(30),
                     metrics),
-            () -> start.set(System.nanoTime()),
+            () -> {
+              publishing.set(Thread.currentThread());
+              startCpu.set(THREADS.getCurrentThreadCpuTime());
+              start.set(System.nanoTime());
+            },
             (session, dropped) -> {
               throw new IllegalStateException("no drops expected");
             },
@@ -202,12 +244,13 @@ public final class PublisherThroughput {
       Thread.sleep(1);
     }
     double rate = events.size() / ((System.nanoTime() - start.get()) / 1e9);
+    long cpu = THREADS.getThreadCpuTime(publishing.get().getId()) - startCpu.get();
     publisher.close(10_000);
-    return rate;
+    return new Run(rate, cpu / 1e3 / events.size());
   }
 
   /** Sessions of 6 events: an inbound call, HTTP and JDBC calls, values, with realistic bodies. */
-  private static List<RecordedEvent> events(int n) {
+  static List<RecordedEvent> events(int n) {
     List<RecordedEvent> events = new ArrayList<>(n);
     for (int s = 0; events.size() < n; s++) {
       EventBuilder b = Events.event().recording("bench").session("session-" + s);
