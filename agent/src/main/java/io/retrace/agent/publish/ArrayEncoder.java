@@ -1,5 +1,6 @@
 package io.retrace.agent.publish;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.io.BinaryData;
@@ -33,6 +34,11 @@ final class ArrayEncoder extends BinaryEncoder {
   /** A copy of what was written since the last {@link #reset}. */
   byte[] toByteArray() {
     return Arrays.copyOf(buf, pos);
+  }
+
+  /** What was written since the last {@link #reset}, in place: valid until the next write. */
+  ByteBuffer written() {
+    return ByteBuffer.wrap(buf, 0, pos);
   }
 
   @Override

@@ -1,16 +1,12 @@
 package io.retrace.agent.publish;
 
 import io.retrace.schemas.event.RecordedEvent;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
@@ -28,13 +24,12 @@ public final class FileSink implements EventSink {
       new SpecificDatumWriter<>(RecordedEvent.class);
 
   /**
-   * One event's encoding, reused: a buffered encoder writes the many small fields into its own
-   * array, where {@code DataFileWriter.append} writes each one through a synchronized stream.
-   * Events are encoded by {@link EventEncoder}, the datum writer only for what it does not know.
+   * One event's encoding, reused (its array grows to the largest event, at most 1 MiB is kept
+   * between events): {@code DataFileWriter.append} would write each field through a synchronized
+   * stream. Events are encoded by {@link EventEncoder}, the datum writer only for what it does not
+   * know.
    */
-  private final Scratch scratch = new Scratch();
-
-  private BinaryEncoder encoder;
+  private final ArrayEncoder encoder = new ArrayEncoder();
 
   public FileSink(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
@@ -49,16 +44,13 @@ public final class FileSink implements EventSink {
   @Override
   public void write(List<RecordedEvent> events) throws IOException {
     for (RecordedEvent e : events) {
-      scratch.reset();
-      encoder = EncoderFactory.get().binaryEncoder(scratch, encoder);
+      encoder.reset();
       if (!EventEncoder.write(e, encoder)) {
         // A value the direct encoding does not know: the datum writer encodes it or says why not.
-        encoder.flush();
-        scratch.reset();
+        encoder.reset();
         datumWriter.write(e, encoder);
       }
-      encoder.flush();
-      writer.appendEncoded(scratch.asByteBuffer());
+      writer.appendEncoded(encoder.written());
     }
   }
 
@@ -70,16 +62,5 @@ public final class FileSink implements EventSink {
   @Override
   public void close() throws IOException {
     writer.close();
-  }
-
-  /** A byte array stream whose content is read in place. */
-  private static final class Scratch extends ByteArrayOutputStream {
-    Scratch() {
-      super(4096);
-    }
-
-    ByteBuffer asByteBuffer() {
-      return ByteBuffer.wrap(buf, 0, count);
-    }
   }
 }
