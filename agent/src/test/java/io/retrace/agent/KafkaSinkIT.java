@@ -1,6 +1,7 @@
 package io.retrace.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
@@ -13,6 +14,7 @@ import io.retrace.testkit.AgentProcess;
 import io.retrace.testkit.RetraceStackExtension;
 import io.retrace.testkit.TestStack;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,18 @@ class KafkaSinkIT {
             "-Dapp.kafka.topic=" + appTopic)) {
       assertThat(app.post("/orders", "own-1", "{\"product\":1,\"qty\":1}").statusCode())
           .isEqualTo(201);
+      // Delivered while the application runs: on a loaded machine the agent's Kafka client may
+      // still be starting when the application stops, and shutdown waits only 5 s for it.
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .untilAsserted(
+              () ->
+                  assertThat(stack.readToEnd(Topics.recording(recording, 3)))
+                      .map(ConsumerRecord::value)
+                      .anyMatch(
+                          e ->
+                              "own-1".equals(e.getSessionId())
+                                  && e.getKind() == EventKind.HTTP_SERVER));
       app.stop();
       assertThat(app.output()).contains("app kafka-clients 3.9.1");
     }
@@ -122,8 +136,5 @@ class KafkaSinkIT {
                 false))
         .map(ConsumerRecord::value)
         .containsExactly("sent by the application's own kafka-clients");
-    assertThat(stack.readToEnd(Topics.recording(recording, 3)))
-        .map(ConsumerRecord::value)
-        .anyMatch(e -> "own-1".equals(e.getSessionId()) && e.getKind() == EventKind.HTTP_SERVER);
   }
 }
