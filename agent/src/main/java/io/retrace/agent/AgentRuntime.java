@@ -41,11 +41,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -103,6 +101,9 @@ public final class AgentRuntime {
     Thread main = Thread.currentThread();
     KAFKA_LOG.setLevel(Level.WARNING);
     // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.
+    // Loads ThreadLocalRandom, Random and UUID before the transformer: retransformed with the
+    // classes already loaded, they cannot be first loaded (and so left alone) by ByteBuddy while
+    // it transforms a class.
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     String agentId = new UUID(random.nextLong(), random.nextLong()).toString();
@@ -197,7 +198,11 @@ public final class AgentRuntime {
     private final Instrumentation inst;
     private final Supplier<Hooks> hooks;
     private final Publisher publisher;
-    private final CompletableFuture<Void> publishing = new CompletableFuture<>();
+
+    /** Open once the publisher's sink is open, or once it failed ({@link #publishFailure}). */
+    private final CountDownLatch publishing = new CountDownLatch(1);
+
+    private volatile Throwable publishFailure;
     private boolean instrumented;
     private Throwable instrumentFailure;
     private boolean publisherStarted;
@@ -233,7 +238,9 @@ public final class AgentRuntime {
               () -> {
                 recorder.flushPending();
                 registerMBean(metrics);
-                publishing.complete(null);
+                synchronized (publishing) {
+                  publishing.countDown();
+                }
               },
               recorder::gap,
               () -> failsPublishing(() -> redaction(config)),
@@ -245,7 +252,13 @@ public final class AgentRuntime {
       try {
         return step.call();
       } catch (Throwable t) {
-        publishing.completeExceptionally(t);
+        // The first outcome stands: a step failing after the sink opened fails no later trigger.
+        synchronized (publishing) {
+          if (publishing.getCount() > 0) {
+            publishFailure = t;
+            publishing.countDown();
+          }
+        }
         throw t;
       }
     }
@@ -293,15 +306,17 @@ public final class AgentRuntime {
       instrument(false);
       startPublisher();
       try {
-        publishing.get(PUBLISHER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("the publisher cannot start: " + e.getCause(), e);
-      } catch (TimeoutException e) {
-        throw new IllegalStateException(
-            "the publisher did not start within " + PUBLISHER_TIMEOUT_SECONDS + " s", e);
+        if (!publishing.await(PUBLISHER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+          throw new IllegalStateException(
+              "the publisher did not start within " + PUBLISHER_TIMEOUT_SECONDS + " s");
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while the agent got ready to record", e);
+      }
+      Throwable failure = publishFailure;
+      if (failure != null) {
+        throw new IllegalStateException("the publisher cannot start: " + failure, failure);
       }
     }
 

@@ -25,7 +25,10 @@ public final class RecordingControl implements AutoCloseable {
   private final SessionIds sessions;
   private final Duration maxWindow;
   private final Runnable ready;
-  private final ScheduledExecutorService timer;
+
+  /** Ends windows; made with the first one (an executor is a class the agent instruments). */
+  private ScheduledExecutorService timer;
+
   private ScheduledFuture<?> windowEnd;
   private Instant startedAt;
   private Instant endsAt;
@@ -41,19 +44,6 @@ public final class RecordingControl implements AutoCloseable {
     this.sessions = sessions;
     this.maxWindow = maxWindow;
     this.ready = ready;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        Dispatch.suppressCurrentThread();
-                        r.run();
-                      },
-                      "retrace-window");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /**
@@ -111,10 +101,12 @@ public final class RecordingControl implements AutoCloseable {
       Duration effective = window.compareTo(maxWindow) > 0 ? maxWindow : window;
       endsAt = startedAt.plus(effective);
       windowEnd =
-          timer.schedule(
-              () -> stopIfCurrent(recordingId, "window of " + effective.toSeconds() + "s ended"),
-              effective.toMillis(),
-              TimeUnit.MILLISECONDS);
+          timer()
+              .schedule(
+                  () ->
+                      stopIfCurrent(recordingId, "window of " + effective.toSeconds() + "s ended"),
+                  effective.toMillis(),
+                  TimeUnit.MILLISECONDS);
     }
     return new Status(recordingId, startedAt, endsAt);
   }
@@ -150,8 +142,29 @@ public final class RecordingControl implements AutoCloseable {
     return maxWindow;
   }
 
+  private ScheduledExecutorService timer() {
+    if (timer == null) {
+      timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t =
+                    new Thread(
+                        () -> {
+                          Dispatch.suppressCurrentThread();
+                          r.run();
+                        },
+                        "retrace-window");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return timer;
+  }
+
   @Override
-  public void close() {
-    timer.shutdownNow();
+  public synchronized void close() {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
   }
 }
