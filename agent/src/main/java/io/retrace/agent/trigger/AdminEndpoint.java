@@ -2,7 +2,6 @@ package io.retrace.agent.trigger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.capture.SessionIds;
 import io.retrace.agent.publish.AgentMetrics;
 import io.retrace.schemas.config.ConfigSpec;
@@ -73,20 +72,7 @@ public final class AdminEndpoint implements AutoCloseable {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     // The endpoint's own requests must not be recorded: its threads are marked as the agent's.
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            2,
-            r -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        Dispatch.suppressCurrentThread();
-                        r.run();
-                      },
-                      "retrace-admin");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService executor = Executors.newFixedThreadPool(2, AgentThreads.named("retrace-admin"));
     server.setExecutor(executor);
     AdminEndpoint endpoint = new AdminEndpoint(server, executor, token, control, metrics);
     server.createContext("/", endpoint::handle);

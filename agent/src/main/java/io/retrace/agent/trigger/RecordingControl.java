@@ -1,6 +1,5 @@
 package io.retrace.agent.trigger;
 
-import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.capture.CallRecorder;
 import io.retrace.agent.capture.SessionIds;
 import io.retrace.schemas.topic.RecordingIds;
@@ -144,19 +143,7 @@ public final class RecordingControl implements AutoCloseable {
 
   private ScheduledExecutorService timer() {
     if (timer == null) {
-      timer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t =
-                    new Thread(
-                        () -> {
-                          Dispatch.suppressCurrentThread();
-                          r.run();
-                        },
-                        "retrace-window");
-                t.setDaemon(true);
-                return t;
-              });
+      timer = Executors.newSingleThreadScheduledExecutor(AgentThreads.named("retrace-window"));
     }
     return timer;
   }
