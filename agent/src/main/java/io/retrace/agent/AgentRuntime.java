@@ -73,17 +73,20 @@ public final class AgentRuntime {
   }
 
   /**
-   * The advice a service of the usual shape (inbound HTTP, an HTTP client, JDBC) needs as its first
-   * classes load: parsed beside premain when recording from start-up. Named, not loaded, here.
+   * The advice a service of the usual shape (a thread pool, JDBC, an HTTP client, inbound HTTP)
+   * needs as its first classes load, in the order a service usually loads them (pools and a
+   * connection are made first, the server starts last): parsed beside premain when recording from
+   * start-up, so that the application's thread finds it ready. Named, not loaded, here.
    */
   static final List<String> FIRST_ADVICE =
       List.of(
-          "io.retrace.agent.recorder.HttpServerRecorder$ContainerAdvice",
-          "io.retrace.agent.recorder.HttpServerRecorder$HandleAdvice",
-          "io.retrace.agent.recorder.HttpClientRecorder$SendAdvice",
+          "io.retrace.agent.recorder.ExecutorRecorder$ExecuteAdvice",
           "io.retrace.agent.recorder.JdbcRecorder$PrepareAdvice",
+          "io.retrace.agent.recorder.JdbcRecorder$ExecuteAdvice",
           "io.retrace.agent.recorder.JdbcRecorder$ParameterAdvice",
-          "io.retrace.agent.recorder.JdbcRecorder$ExecuteAdvice");
+          "io.retrace.agent.recorder.HttpClientRecorder$SendAdvice",
+          "io.retrace.agent.recorder.HttpServerRecorder$ContainerAdvice",
+          "io.retrace.agent.recorder.HttpServerRecorder$HandleAdvice");
 
   /**
    * Kafka's client logs INFO at length (every config value); in the host's log only its warnings

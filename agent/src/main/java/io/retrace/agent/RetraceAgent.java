@@ -3,13 +3,10 @@ package io.retrace.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.bytebuddy.dynamic.loading.ClassInjector;
@@ -99,33 +96,16 @@ public final class RetraceAgent {
   }
 
   /**
-   * Defines the classes with the JDK's internal {@code Unsafe#defineClass}, exported to the agent
-   * through {@link Instrumentation#redefineModule}. Appending a jar to the boot class path would
-   * switch off class data sharing for the whole application, and ByteBuddy's Unsafe injector costs
-   * a few hundred milliseconds of start-up generating its own accessor.
+   * Defines the classes with the JDK's internal {@code Unsafe#defineClass} ({@link JdkUnsafe}).
+   * Appending a jar to the boot class path would switch off class data sharing for the whole
+   * application, and ByteBuddy's Unsafe injector costs a few hundred milliseconds of start-up
+   * generating its own accessor.
    */
   private static void defineInBootstrapLoader(Instrumentation inst, Map<String, byte[]> classes)
       throws ReflectiveOperationException {
-    inst.redefineModule(
-        Object.class.getModule(),
-        Set.of(),
-        Map.of("jdk.internal.misc", Set.of(RetraceAgent.class.getModule())),
-        Map.of(),
-        Set.of(),
-        Map.of());
-    Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-    Method define =
-        unsafeType.getMethod(
-            "defineClass",
-            String.class,
-            byte[].class,
-            int.class,
-            int.class,
-            ClassLoader.class,
-            ProtectionDomain.class);
+    JdkUnsafe unsafe = JdkUnsafe.open(inst);
     for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-      define.invoke(unsafe, c.getKey(), c.getValue(), 0, c.getValue().length, null, null);
+      unsafe.defineClass(c.getKey(), c.getValue(), null, null);
     }
   }
 

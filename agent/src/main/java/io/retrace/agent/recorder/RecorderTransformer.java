@@ -121,10 +121,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   /**
-   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: the recorders' matchers,
-   * which premain builds next, need part of it (~40 ms of CPU cold), and the rest is needed as soon
-   * as classes are instrumented. Then parses the advice classes named in {@code firstAdvice}, which
-   * the application's thread would otherwise parse when its first classes are instrumented.
+   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: defines its classes ahead
+   * ({@link EarlyClasses}); the recorders' matchers, which premain builds next, need part of it
+   * (~40 ms of CPU cold), and the rest is needed as soon as classes are instrumented. Then parses
+   * the advice classes named in {@code firstAdvice}, which the application's thread would otherwise
+   * parse when its first classes are instrumented.
    */
   public static void setUpBeside(List<String> firstAdvice) {
     Thread thread =
@@ -132,6 +133,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
             () -> {
               Dispatch.suppressCurrentThread();
               try {
+                int early = EarlyClasses.define();
+                log.log(Level.FINE, "Retrace: {0} of ByteBuddy''s classes defined ahead", early);
                 Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
                 for (String adviceClass : firstAdvice) {
                   Tools.advice(Class.forName(adviceClass, false, Tools.class.getClassLoader()));
@@ -368,7 +371,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
    * start-up ~2 900 calls of ASM's signature reader, enough for C2 to compile it (~90 ms of a
    * core).
    */
-  static final class ErasedTypePool extends TypePool.Default {
+  static final class ErasedTypePool extends TypePool.Default.WithLazyResolution {
     ErasedTypePool(ClassFileLocator locator) {
       super(new CacheProvider.Simple(), locator, ReaderMode.FAST);
     }
