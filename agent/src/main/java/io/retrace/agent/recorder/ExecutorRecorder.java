@@ -34,7 +34,9 @@ public final class ExecutorRecorder implements Recorder {
                 // Java 21+: Executors.newVirtualThreadPerTaskExecutor() and friends.
                 "java.util.concurrent.ThreadPerTaskExecutor")
             .advice(
-                named("execute").and(takesArguments(1)).and(takesArgument(0, Runnable.class)),
+                named("execute")
+                    .and(takesArguments(1))
+                    .and(takesArgument(0, named("java.lang.Runnable"))),
                 ExecuteAdvice.class)
             // Carries a session: without one there is nothing to carry.
             .recordsOnlyInSessions(),
@@ -44,7 +46,7 @@ public final class ExecutorRecorder implements Recorder {
                 named("newVirtualThread")
                     .and(isStatic())
                     .and(takesArguments(4))
-                    .and(takesArgument(3, Runnable.class)),
+                    .and(takesArgument(3, named("java.lang.Runnable"))),
                 NewVirtualThreadAdvice.class)
             .recordsOnlyInSessions());
   }

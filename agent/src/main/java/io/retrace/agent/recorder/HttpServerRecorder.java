@@ -33,7 +33,10 @@ public final class HttpServerRecorder implements Recorder {
             .startsSessions(),
         Target.named("sun.net.httpserver.ExchangeImpl")
             .advice(
-                named("sendResponseHeaders").and(takesArguments(int.class, long.class)),
+                named("sendResponseHeaders")
+                    .and(takesArguments(2))
+                    .and(takesArgument(0, named("int")))
+                    .and(takesArgument(1, named("long"))),
                 ContainerAdvice.class));
   }
 

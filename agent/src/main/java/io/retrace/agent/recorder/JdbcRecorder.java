@@ -1,9 +1,9 @@
 package io.retrace.agent.recorder;
 
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
@@ -13,8 +13,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
@@ -38,29 +36,29 @@ public final class JdbcRecorder implements Recorder {
     return List.of(
         Target.where(
                 name -> name.contains("Connection"),
-                not(isInterface()).and(isSubTypeOf(Connection.class)))
+                not(isInterface()).and(hasSuperType(named("java.sql.Connection"))))
             .advice(
                 namedOneOf("prepareStatement", "prepareCall")
                     .and(isPublic())
                     .and(not(isAbstract()))
-                    .and(takesArgument(0, String.class)),
+                    .and(takesArgument(0, named("java.lang.String"))),
                 PrepareAdvice.class),
         Target.where(
                 name -> name.contains("Statement"),
-                not(isInterface()).and(isSubTypeOf(Statement.class)))
+                not(isInterface()).and(hasSuperType(named("java.sql.Statement"))))
             .advice(
                 nameStartsWith("set")
                     .and(isPublic())
                     .and(not(isAbstract()))
                     .and(takesArguments(2))
-                    .and(takesArgument(0, int.class))
-                    .and(returns(void.class)),
+                    .and(takesArgument(0, named("int")))
+                    .and(returns(named("void"))),
                 ParameterAdvice.class)
             .advice(
                 namedOneOf("execute", "executeQuery", "executeUpdate", "executeLargeUpdate")
                     .and(isPublic())
                     .and(not(isAbstract()))
-                    .and(takesArguments(0).or(takesArgument(0, String.class))),
+                    .and(takesArguments(0).or(takesArgument(0, named("java.lang.String")))),
                 ExecuteAdvice.class)
             .advice(
                 named("executeBatch").and(isPublic()).and(not(isAbstract())).and(takesArguments(0)),

@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.retrace.agent.bootstrap.Dispatch;
@@ -41,8 +42,9 @@ public final class ValueRecorder implements Recorder {
             .advice(
                 namedOneOf("nextInt", "nextLong", "nextDouble", "nextBoolean")
                     .and(not(isStatic()))
-                    .and(takesArguments(0).or(takesArguments(int.class)))
-                    .and(not(returns(void.class))),
+                    .and(
+                        takesArguments(0).or(takesArguments(1).and(takesArgument(0, named("int")))))
+                    .and(not(returns(named("void")))),
                 RandomAdvice.class)
             .recordsOnlyInSessions());
   }
