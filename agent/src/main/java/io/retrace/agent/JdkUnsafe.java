@@ -1,7 +1,10 @@
 package io.retrace.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
 import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
@@ -12,33 +15,50 @@ import java.util.concurrent.ConcurrentHashMap;
  * through public API: defining classes in the bootstrap class loader, and defining its own classes
  * ahead of use in the loader that loaded it. {@link #open} exports the package to the agent through
  * {@link Instrumentation#redefineModule}; a JDK without it makes {@link #get} fail, and each caller
- * has its fallback.
+ * has its fallback. Called through method handles: reflection's accessors cost the ~700 calls at
+ * start-up ~10 ms of CPU more. Failures come as {@link InvocationTargetException}, as from
+ * reflection.
  */
 public final class JdkUnsafe {
   private static volatile JdkUnsafe instance;
 
-  private final Object unsafe;
-  private final Method defineClass;
-  private final Method getReference;
-  private final Method objectFieldOffset;
+  private final MethodHandle defineClass;
+  private final MethodHandle getReference;
+  private final MethodHandle objectFieldOffset;
 
   /** The offset of {@code ClassLoader.parallelLockMap}, found when first asked; 0 until then. */
   private volatile long parallelLockMap;
 
   private JdkUnsafe() throws ReflectiveOperationException {
     Class<?> type = Class.forName("jdk.internal.misc.Unsafe");
-    unsafe = type.getMethod("getUnsafe").invoke(null);
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    Object unsafe = type.getMethod("getUnsafe").invoke(null);
     defineClass =
-        type.getMethod(
-            "defineClass",
-            String.class,
-            byte[].class,
-            int.class,
-            int.class,
-            ClassLoader.class,
-            ProtectionDomain.class);
-    getReference = type.getMethod("getReference", Object.class, long.class);
-    objectFieldOffset = type.getMethod("objectFieldOffset", Class.class, String.class);
+        lookup
+            .findVirtual(
+                type,
+                "defineClass",
+                MethodType.methodType(
+                    Class.class,
+                    String.class,
+                    byte[].class,
+                    int.class,
+                    int.class,
+                    ClassLoader.class,
+                    ProtectionDomain.class))
+            .bindTo(unsafe);
+    getReference =
+        lookup
+            .findVirtual(
+                type, "getReference", MethodType.methodType(Object.class, Object.class, long.class))
+            .bindTo(unsafe);
+    objectFieldOffset =
+        lookup
+            .findVirtual(
+                type,
+                "objectFieldOffset",
+                MethodType.methodType(long.class, Class.class, String.class))
+            .bindTo(unsafe);
   }
 
   /** Exports {@code jdk.internal.misc} to the agent's module; premain calls it once. */
@@ -67,8 +87,12 @@ public final class JdkUnsafe {
   /** Defines a class in {@code loader} ({@code null}: the bootstrap class loader). */
   public Class<?> defineClass(
       String name, byte[] bytes, ClassLoader loader, ProtectionDomain domain)
-      throws ReflectiveOperationException {
-    return (Class<?>) defineClass.invoke(unsafe, name, bytes, 0, bytes.length, loader, domain);
+      throws InvocationTargetException {
+    try {
+      return (Class<?>) defineClass.invokeExact(name, bytes, 0, bytes.length, loader, domain);
+    } catch (Throwable t) {
+      throw new InvocationTargetException(t);
+    }
   }
 
   /**
@@ -77,14 +101,20 @@ public final class JdkUnsafe {
    */
   @SuppressWarnings("unchecked")
   public Object classLoadingLock(ClassLoader loader, String className)
-      throws ReflectiveOperationException {
-    long offset = parallelLockMap;
-    if (offset == 0) {
-      offset = (long) objectFieldOffset.invoke(unsafe, ClassLoader.class, "parallelLockMap");
-      parallelLockMap = offset;
+      throws InvocationTargetException {
+    ConcurrentHashMap<String, Object> locks;
+    try {
+      long offset = parallelLockMap;
+      if (offset == 0) {
+        offset = (long) objectFieldOffset.invokeExact(ClassLoader.class, "parallelLockMap");
+        parallelLockMap = offset;
+      }
+      locks =
+          (ConcurrentHashMap<String, Object>)
+              (Object) getReference.invokeExact((Object) loader, offset);
+    } catch (Throwable t) {
+      throw new InvocationTargetException(t);
     }
-    ConcurrentHashMap<String, Object> locks =
-        (ConcurrentHashMap<String, Object>) getReference.invoke(unsafe, loader, offset);
     if (locks == null) {
       return loader;
     }

@@ -61,7 +61,8 @@ final class EarlyClasses {
           }
           byte[] bytes;
           try (InputStream in = file.getInputStream(entry)) {
-            bytes = in.readAllBytes();
+            long size = entry.getSize();
+            bytes = size >= 0 ? in.readNBytes((int) size) : in.readAllBytes();
           }
           synchronized (unsafe.classLoadingLock(loader, name)) {
             try {
