@@ -1,24 +1,28 @@
 package io.retrace.agent;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
- * The agent's entry point ({@code -javaagent} or attach). Reads the options, puts the few classes
- * that advice calls into the bootstrap class loader, then starts the runtime. Whatever goes wrong
- * is logged in one line and the application starts unrecorded: the agent never stops its host.
+ * The agent's entry point ({@code -javaagent} or attach), and with {@link AgentClassLoader} the
+ * only class of the agent on the application's class path. The JVM appends the agent jar to that
+ * class path; everything else in it is stored under {@value AgentClassLoader#PREFIX}, where the
+ * application class loader does not look, and is loaded by an {@link AgentClassLoader}: the shaded
+ * libraries, the recorders and the publisher stay out of the application's sight, and the JDK
+ * internals the agent opens for itself are opened to that loader alone. Run from a directory of
+ * classes instead (tests, an IDE), the agent starts in the loader that loaded this class.
  */
 public final class RetraceAgent {
-  private static final Logger log = Logger.getLogger(RetraceAgent.class.getName());
-  static final String BOOTSTRAP_PACKAGE = "io/retrace/agent/bootstrap/";
+  private static final String MAIN = "io.retrace.agent.AgentMain";
+
+  /** One agent per JVM: a second attach (or -javaagent given twice) would instrument twice. */
+  private static final AtomicBoolean started = new AtomicBoolean();
 
   private RetraceAgent() {}
 
@@ -31,29 +35,18 @@ public final class RetraceAgent {
   }
 
   private static void start(String args, Instrumentation inst) {
+    if (!started.compareAndSet(false, true)) {
+      Logger.getLogger(RetraceAgent.class.getName())
+          .warning("Retrace agent is already running in this JVM; this one was not started");
+      return;
+    }
     try {
-      long start = System.nanoTime();
-      AgentConfig config = AgentConfig.load(args, System.getenv());
-      long configured = System.nanoTime();
-      if (config.mode() == AgentConfig.Mode.OFF) {
-        log.info("Retrace agent: mode=off, nothing instrumented");
-        return;
-      }
-      injectBootstrapClasses(inst);
-      if (log.isLoggable(Level.FINE)) {
-        log.fine(
-            "Retrace agent: options "
-                + (configured - start) / 1_000_000
-                + " ms, bootstrap classes "
-                + (System.nanoTime() - configured) / 1_000_000
-                + " ms");
-      }
-      // Loaded only now, after the bootstrap classes it links against are in place.
-      Class.forName("io.retrace.agent.AgentRuntime")
-          .getMethod("start", AgentConfig.class, Instrumentation.class)
-          .invoke(null, config, inst);
+      Class.forName(MAIN, true, loader())
+          .getMethod("start", String.class, Instrumentation.class)
+          .invoke(null, args, inst);
     } catch (Throwable t) {
-      Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
+      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      Logger log = Logger.getLogger(RetraceAgent.class.getName());
       log.log(
           Level.SEVERE,
           "Retrace agent disabled, the application runs unrecorded: " + cause.getMessage());
@@ -61,55 +54,16 @@ public final class RetraceAgent {
     }
   }
 
-  /**
-   * The classes advice links against, which must live in the bootstrap class loader. Listed rather
-   * than found by scanning the agent jar, which costs a noticeable part of start-up; {@code
-   * RetraceAgentTest} checks the list against the package. Defined in this order, so an interface
-   * comes before the classes implementing it.
-   */
-  static final List<String> BOOTSTRAP_CLASSES = List.of("Dispatch", "Hooks", "Hooks$1", "Sources");
-
-  /** Defines {@code io.retrace.agent.bootstrap.*} in the bootstrap class loader. */
-  static void injectBootstrapClasses(Instrumentation inst) throws IOException {
-    Map<String, byte[]> classes = new LinkedHashMap<>();
-    for (String name : BOOTSTRAP_CLASSES) {
-      try (InputStream in =
-          RetraceAgent.class.getResourceAsStream("/" + BOOTSTRAP_PACKAGE + name + ".class")) {
-        if (in == null) {
-          throw new IOException("agent jar lacks " + BOOTSTRAP_PACKAGE + name + ".class");
-        }
-        classes.put(className(BOOTSTRAP_PACKAGE + name), in.readAllBytes());
+  private static ClassLoader loader() throws Exception {
+    CodeSource source = RetraceAgent.class.getProtectionDomain().getCodeSource();
+    Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+    if (jar != null && Files.isRegularFile(jar)) {
+      AgentClassLoader loader = new AgentClassLoader(jar);
+      if (loader.holds(MAIN)) {
+        return loader;
       }
+      loader.close();
     }
-    try {
-      defineInBootstrapLoader(inst, classes);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // A JDK without jdk.internal.misc.Unsafe#defineClass: append a jar to the boot class path
-      // instead, at the price of class data sharing for application classes.
-      log.log(Level.FINE, "Retrace: defining bootstrap classes directly failed", e);
-      ClassInjector.UsingInstrumentation.of(
-              Files.createTempDirectory("retrace-bootstrap").toFile(),
-              ClassInjector.UsingInstrumentation.Target.BOOTSTRAP,
-              inst)
-          .injectRaw(classes);
-    }
-  }
-
-  /**
-   * Defines the classes with the JDK's internal {@code Unsafe#defineClass} ({@link JdkUnsafe}).
-   * Appending a jar to the boot class path would switch off class data sharing for the whole
-   * application, and ByteBuddy's Unsafe injector costs a few hundred milliseconds of start-up
-   * generating its own accessor.
-   */
-  private static void defineInBootstrapLoader(Instrumentation inst, Map<String, byte[]> classes)
-      throws ReflectiveOperationException {
-    JdkUnsafe unsafe = JdkUnsafe.open(inst);
-    for (Map.Entry<String, byte[]> c : classes.entrySet()) {
-      unsafe.defineClass(c.getKey(), c.getValue(), null, null);
-    }
-  }
-
-  private static String className(String path) {
-    return path.replace('/', '.');
+    return RetraceAgent.class.getClassLoader();
   }
 }

@@ -1,5 +1,6 @@
 package io.retrace.agent.publish;
 
+import io.retrace.agent.AgentContext;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.schemas.topic.Topic;
 import io.retrace.schemas.topic.TopicAdmin;
@@ -60,18 +61,20 @@ public final class KafkaSink implements EventSink {
     Map<String, Object> config = producerConfig(bootstrap, registryUrl, deliveryTimeout);
     EventSerializer values = new EventSerializer();
     values.configure(config, false);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
-    this.admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                5_000,
-                AdminClientConfig.CLIENT_ID_CONFIG,
-                "retrace-agent-admin"));
+    try (AgentContext ignored = AgentContext.enter()) {
+      this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+      this.admin =
+          Admin.create(
+              Map.of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrap,
+                  AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  3_000,
+                  AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                  5_000,
+                  AdminClientConfig.CLIENT_ID_CONFIG,
+                  "retrace-agent-admin"));
+    }
     this.spool = spool;
     this.partitions = partitions;
     this.metrics = metrics;

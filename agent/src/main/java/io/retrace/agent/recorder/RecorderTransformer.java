@@ -121,7 +121,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   /**
-   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: defines its classes ahead
+   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: loads its classes ahead
    * ({@link EarlyClasses}); the recorders' matchers, which premain builds next, need part of it
    * (~40 ms of CPU cold), and the rest is needed as soon as classes are instrumented. Then parses
    * the advice classes named in {@code firstAdvice}, which the application's thread would otherwise
@@ -133,8 +133,8 @@ public final class RecorderTransformer implements ClassFileTransformer {
             () -> {
               Dispatch.suppressCurrentThread();
               try {
-                int early = EarlyClasses.define();
-                log.log(Level.FINE, "Retrace: {0} of ByteBuddy''s classes defined ahead", early);
+                int early = EarlyClasses.load();
+                log.log(Level.FINE, "Retrace: {0} of ByteBuddy''s classes loaded ahead", early);
                 Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
                 for (String adviceClass : firstAdvice) {
                   Tools.advice(Class.forName(adviceClass, false, Tools.class.getClassLoader()));

@@ -1,5 +1,6 @@
 package io.retrace.agent.trigger;
 
+import io.retrace.agent.AgentContext;
 import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.capture.SessionIds;
 import io.retrace.schemas.control.CommandSigner;
@@ -66,25 +67,29 @@ public final class ControlFollower implements AutoCloseable {
     this.host = host;
     this.pod = pod;
     this.actor = "agent:" + service + "@" + host + (pod.isEmpty() ? "" : "/" + pod) + "#" + agentId;
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    config.put("schema.registry.url", registryUrl);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "retrace-agent-control");
-    AvroDeserializer<CaptureCommand> commands = new AvroDeserializer<>();
-    Map<String, Object> deserializerConfig = new HashMap<>(config);
-    deserializerConfig.put("specific.avro.value.type", CaptureCommand.class.getName());
-    commands.configure(deserializerConfig, false);
-    this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), commands);
-    Map<String, Object> producerConfig = new HashMap<>();
-    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-    producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "retrace-agent-audit");
-    producerConfig.put("schema.registry.url", registryUrl);
-    AvroSerializer<AuditEvent> auditValues = new AvroSerializer<>();
-    auditValues.configure(producerConfig, false);
-    this.audit = new KafkaProducer<>(producerConfig, new StringSerializer(), auditValues);
-    this.thread = new Thread(this::run, "retrace-control");
+    // Kafka's clients, the Avro deserializer and the control thread all take the agent's class
+    // loader as their context class loader.
+    try (AgentContext ignored = AgentContext.enter()) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      config.put("schema.registry.url", registryUrl);
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.CLIENT_ID_CONFIG, "retrace-agent-control");
+      AvroDeserializer<CaptureCommand> commands = new AvroDeserializer<>();
+      Map<String, Object> deserializerConfig = new HashMap<>(config);
+      deserializerConfig.put("specific.avro.value.type", CaptureCommand.class.getName());
+      commands.configure(deserializerConfig, false);
+      this.consumer = new KafkaConsumer<>(config, new StringDeserializer(), commands);
+      Map<String, Object> producerConfig = new HashMap<>();
+      producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+      producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "retrace-agent-audit");
+      producerConfig.put("schema.registry.url", registryUrl);
+      AvroSerializer<AuditEvent> auditValues = new AvroSerializer<>();
+      auditValues.configure(producerConfig, false);
+      this.audit = new KafkaProducer<>(producerConfig, new StringSerializer(), auditValues);
+      this.thread = new Thread(this::run, "retrace-control");
+    }
     thread.setDaemon(true);
   }
 
