@@ -11,6 +11,7 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -44,12 +45,16 @@ final class AgentClassLoader extends ClassLoader implements AutoCloseable {
 
   /** Whether the jar holds the class under the prefix. */
   boolean holds(String className) {
-    return jar.getEntry(PREFIX + className.replace('.', '/') + ".class") != null;
+    return jar.getEntry(classEntry(className)) != null;
+  }
+
+  private static String classEntry(String className) {
+    return PREFIX + className.replace('.', '/') + ".class";
   }
 
   @Override
   protected Class<?> findClass(String name) throws ClassNotFoundException {
-    JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".class");
+    JarEntry entry = jar.getJarEntry(classEntry(name));
     if (entry == null) {
       throw new ClassNotFoundException(name);
     }
@@ -89,9 +94,7 @@ final class AgentClassLoader extends ClassLoader implements AutoCloseable {
   @Override
   protected Enumeration<URL> findResources(String name) {
     URL url = findResource(name);
-    return url == null
-        ? Collections.emptyEnumeration()
-        : Collections.enumeration(java.util.List.of(url));
+    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(List.of(url));
   }
 
   /** Straight from the jar, without a URL connection, for the agent's own resources. */

@@ -17,8 +17,6 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
 /**
  * The agent's start, in its own class loader ({@link RetraceAgent} makes it). Reads the options,
  * puts the few classes that advice calls into the bootstrap class loader, then starts the runtime.
- * Whatever goes wrong is logged in one line and the application starts unrecorded: the agent never
- * stops its host.
  */
 public final class AgentMain {
   private static final Logger log = Logger.getLogger(AgentMain.class.getName());
@@ -26,35 +24,31 @@ public final class AgentMain {
 
   private AgentMain() {}
 
-  public static void start(String args, Instrumentation inst) {
-    try {
-      long start = System.nanoTime();
-      AgentConfig config = AgentConfig.load(args, System.getenv());
-      long configured = System.nanoTime();
-      if (config.mode() == AgentConfig.Mode.OFF) {
-        log.info("Retrace agent: mode=off, nothing instrumented");
-        return;
-      }
-      injectBootstrapClasses(inst);
-      if (log.isLoggable(Level.FINE)) {
-        log.fine(
-            "Retrace agent: options "
-                + (configured - start) / 1_000_000
-                + " ms, bootstrap classes "
-                + (System.nanoTime() - configured) / 1_000_000
-                + " ms");
-      }
-      // Loaded only now, after the bootstrap classes it links against are in place.
-      Class.forName("io.retrace.agent.AgentRuntime")
-          .getMethod("start", AgentConfig.class, Instrumentation.class)
-          .invoke(null, config, inst);
-    } catch (Throwable t) {
-      Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-      log.log(
-          Level.SEVERE,
-          "Retrace agent disabled, the application runs unrecorded: " + cause.getMessage());
-      log.log(Level.FINE, "Retrace agent start failure", cause);
+  /**
+   * Starts the agent; what fails is thrown to {@link RetraceAgent}, which logs the one line that
+   * says the application runs unrecorded.
+   */
+  public static void start(String args, Instrumentation inst) throws Exception {
+    long start = System.nanoTime();
+    AgentConfig config = AgentConfig.load(args, System.getenv());
+    long configured = System.nanoTime();
+    if (config.mode() == AgentConfig.Mode.OFF) {
+      log.info("Retrace agent: mode=off, nothing instrumented");
+      return;
     }
+    injectBootstrapClasses(inst);
+    if (log.isLoggable(Level.FINE)) {
+      log.fine(
+          "Retrace agent: options "
+              + (configured - start) / 1_000_000
+              + " ms, bootstrap classes "
+              + (System.nanoTime() - configured) / 1_000_000
+              + " ms");
+    }
+    // Loaded only now, after the bootstrap classes it links against are in place.
+    Class.forName("io.retrace.agent.AgentRuntime")
+        .getMethod("start", AgentConfig.class, Instrumentation.class)
+        .invoke(null, config, inst);
   }
 
   /**

@@ -45,7 +45,12 @@ public final class RetraceAgent {
           .getMethod("start", String.class, Instrumentation.class)
           .invoke(null, args, inst);
     } catch (Throwable t) {
-      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+      // Whatever goes wrong is logged in one line and the application starts unrecorded: the
+      // agent never stops its host. Reflection wraps what AgentMain and AgentRuntime throw.
+      Throwable cause = t;
+      while (cause instanceof InvocationTargetException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
       Logger log = Logger.getLogger(RetraceAgent.class.getName());
       log.log(
           Level.SEVERE,
