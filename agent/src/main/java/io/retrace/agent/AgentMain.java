@@ -5,14 +5,17 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * The agent's start, in its own class loader ({@link RetraceAgent} makes it). Reads the options,
@@ -57,7 +60,31 @@ public final class AgentMain {
    * AgentMainTest} checks the list against the package. Defined in this order, so an interface
    * comes before the classes implementing it.
    */
-  static final List<String> BOOTSTRAP_CLASSES = List.of("Dispatch", "Hooks", "Hooks$1", "Sources");
+  static final List<String> BOOTSTRAP_CLASSES =
+      List.of(
+          "Dispatch",
+          "Hooks",
+          "Hooks$1",
+          "Sources",
+          "ValueAdvice",
+          "ValueAdvice$Uuid",
+          "ValueAdvice$Clock",
+          "ValueAdvice$Random",
+          "ExecutorAdvice",
+          "ExecutorAdvice$Execute",
+          "ExecutorAdvice$NewVirtualThread",
+          "HttpServerAdvice",
+          "HttpServerAdvice$Handle",
+          "HttpServerAdvice$Container",
+          "HttpClientAdvice",
+          "HttpClientAdvice$Send",
+          "HttpClientAdvice$UrlConnectionStream",
+          "JdbcAdvice",
+          "JdbcAdvice$Prepare",
+          "JdbcAdvice$Parameter",
+          "JdbcAdvice$Execute",
+          "ServletAdvice",
+          "MethodAdvice");
 
   /** Defines {@code io.retrace.agent.bootstrap.*} in the bootstrap class loader. */
   static void injectBootstrapClasses(Instrumentation inst) throws IOException {
@@ -77,19 +104,14 @@ public final class AgentMain {
       // A JDK without jdk.internal.misc.Unsafe#defineClass: append a jar to the boot class path
       // instead, at the price of class data sharing for application classes.
       log.log(Level.FINE, "Retrace: defining bootstrap classes directly failed", e);
-      ClassInjector.UsingInstrumentation.of(
-              Files.createTempDirectory("retrace-bootstrap").toFile(),
-              ClassInjector.UsingInstrumentation.Target.BOOTSTRAP,
-              inst)
-          .injectRaw(classes);
+      appendToBootstrapSearch(inst, classes);
     }
   }
 
   /**
    * Defines the classes with the JDK's internal {@code Unsafe#defineClass}, exported to the agent
    * through {@link Instrumentation#redefineModule}. Appending a jar to the boot class path would
-   * switch off class data sharing for the whole application, and ByteBuddy's Unsafe injector costs
-   * a few hundred milliseconds of start-up generating its own accessor.
+   * switch off class data sharing for the whole application.
    */
   private static void defineInBootstrapLoader(Instrumentation inst, Map<String, byte[]> classes)
       throws ReflectiveOperationException {
@@ -114,6 +136,21 @@ public final class AgentMain {
     for (Map.Entry<String, byte[]> c : classes.entrySet()) {
       define.invoke(unsafe, c.getKey(), c.getValue(), 0, c.getValue().length, null, null);
     }
+  }
+
+  /** Writes the classes into a jar of their own, deleted on exit, on the boot class path. */
+  private static void appendToBootstrapSearch(Instrumentation inst, Map<String, byte[]> classes)
+      throws IOException {
+    Path jar = Files.createTempFile("retrace-bootstrap", ".jar");
+    jar.toFile().deleteOnExit();
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+        out.putNextEntry(new JarEntry(c.getKey().replace('.', '/') + ".class"));
+        out.write(c.getValue());
+        out.closeEntry();
+      }
+    }
+    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
   }
 
   private static String className(String path) {

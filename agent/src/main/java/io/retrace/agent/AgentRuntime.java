@@ -48,7 +48,6 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.ObjectName;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Wires the running agent: buffer, publisher and sink, the adapters behind {@link Hooks}, the
@@ -80,13 +79,13 @@ public final class AgentRuntime {
    */
   static final List<String> FIRST_ADVICE =
       List.of(
-          "io.retrace.agent.recorder.ExecutorRecorder$ExecuteAdvice",
-          "io.retrace.agent.recorder.JdbcRecorder$PrepareAdvice",
-          "io.retrace.agent.recorder.JdbcRecorder$ExecuteAdvice",
-          "io.retrace.agent.recorder.JdbcRecorder$ParameterAdvice",
-          "io.retrace.agent.recorder.HttpClientRecorder$SendAdvice",
-          "io.retrace.agent.recorder.HttpServerRecorder$ContainerAdvice",
-          "io.retrace.agent.recorder.HttpServerRecorder$HandleAdvice");
+          "io.retrace.agent.bootstrap.ExecutorAdvice$Execute",
+          "io.retrace.agent.bootstrap.JdbcAdvice$Prepare",
+          "io.retrace.agent.bootstrap.JdbcAdvice$Execute",
+          "io.retrace.agent.bootstrap.JdbcAdvice$Parameter",
+          "io.retrace.agent.bootstrap.HttpClientAdvice$Send",
+          "io.retrace.agent.bootstrap.HttpServerAdvice$Container",
+          "io.retrace.agent.bootstrap.HttpServerAdvice$Handle");
 
   /**
    * Kafka's client logs INFO at length (every config value); in the host's log only its warnings
@@ -105,8 +104,8 @@ public final class AgentRuntime {
     KAFKA_LOG.setLevel(Level.WARNING);
     // Not UUID.randomUUID(): seeding SecureRandom can stall start-up; uniqueness is all it needs.
     // Loads ThreadLocalRandom, Random and UUID before the transformer: retransformed with the
-    // classes already loaded, they cannot be first loaded (and so left alone) by ByteBuddy while
-    // it transforms a class.
+    // classes already loaded, they cannot be first loaded (and so left alone) while the transformer
+    // rewrites a class.
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     String agentId = new UUID(random.nextLong(), random.nextLong()).toString();
@@ -475,10 +474,6 @@ public final class AgentRuntime {
   }
 
   private static void install(Instrumentation inst, List<Recorder> recorders, boolean beside) {
-    // Advice is inlined, so ByteBuddy never needs to inject classes; without this it probes
-    // sun.misc.Unsafe, which Java 24+ warns about on the application's console. The property is
-    // relocated with ByteBuddy, so it concerns the agent's copy alone.
-    System.setProperty(ClassInjector.UsingUnsafe.SAFE_PROPERTY, "true");
     RecorderTransformer.install(inst, recorders, beside);
   }
 }

@@ -33,7 +33,7 @@ class AgentIsolationIT {
           .contains(
               "hidden: io.retrace.agent.AgentRuntime",
               "hidden: io.retrace.agent.shaded.kafka.clients.producer.KafkaProducer",
-              "hidden: io.retrace.agent.shaded.bytebuddy.ByteBuddy",
+              "hidden: io.retrace.agent.shaded.asm.ClassReader",
               "jdk.internal.misc exported to the application: false",
               "agent resource visible: false")
           .doesNotContain("visible: io.retrace");

@@ -140,8 +140,8 @@ class FileSinkIT {
 
     // Only values the application read: not the driver's own clock reads inside its execute calls
     // (replay answers those calls without running them), nor the server's clock read for the
-    // response's Date header, nor the random name suffixes ByteBuddy draws while it instruments a
-    // class the request loads.
+    // response's Date header, nor anything the agent's own code reads while it instruments a class
+    // the request loads.
     assertThat(kind(create, EventKind.VALUE_READ))
         .map(e -> ((ValueRead) e.getPayload()).getSource())
         .doesNotContain(ValueSource.RANDOM)

@@ -15,7 +15,7 @@ final class PeekingApp {
         new String[] {
           "io.retrace.agent.AgentRuntime",
           "io.retrace.agent.shaded.kafka.clients.producer.KafkaProducer",
-          "io.retrace.agent.shaded.bytebuddy.ByteBuddy",
+          "io.retrace.agent.shaded.asm.ClassReader",
         }) {
       try {
         Class.forName(name, false, PeekingApp.class.getClassLoader());

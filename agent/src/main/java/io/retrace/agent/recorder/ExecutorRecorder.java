@@ -1,13 +1,12 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.retrace.agent.weave.Matchers.isStatic;
+import static io.retrace.agent.weave.Matchers.named;
+import static io.retrace.agent.weave.Matchers.takesArgument;
+import static io.retrace.agent.weave.Matchers.takesArguments;
 
-import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.ExecutorAdvice;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Carries the session into work handed to thread pools — {@code ThreadPoolExecutor.execute} (and so
@@ -34,10 +33,8 @@ public final class ExecutorRecorder implements Recorder {
                 // Java 21+: Executors.newVirtualThreadPerTaskExecutor() and friends.
                 "java.util.concurrent.ThreadPerTaskExecutor")
             .advice(
-                named("execute")
-                    .and(takesArguments(1))
-                    .and(takesArgument(0, named("java.lang.Runnable"))),
-                ExecuteAdvice.class)
+                named("execute").and(takesArguments(1)).and(takesArgument(0, "java.lang.Runnable")),
+                ExecutorAdvice.Execute.class)
             // Carries a session: without one there is nothing to carry.
             .recordsOnlyInSessions(),
         // Java 21+: a virtual thread runs one task and ends, so its task takes the session.
@@ -46,32 +43,8 @@ public final class ExecutorRecorder implements Recorder {
                 named("newVirtualThread")
                     .and(isStatic())
                     .and(takesArguments(4))
-                    .and(takesArgument(3, named("java.lang.Runnable"))),
-                NewVirtualThreadAdvice.class)
+                    .and(takesArgument(3, "java.lang.Runnable")),
+                ExecutorAdvice.NewVirtualThread.class)
             .recordsOnlyInSessions());
-  }
-
-  /** Wraps the task with the submitting thread's session. */
-  public static final class ExecuteAdvice {
-    private ExecuteAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(value = 0, readOnly = false) Runnable task) {
-      if (Dispatch.mode != Dispatch.OFF && task != null) {
-        task = Dispatch.hooks.wrap(task);
-      }
-    }
-  }
-
-  /** Wraps a new virtual thread's task with the session of the thread that makes it. */
-  public static final class NewVirtualThreadAdvice {
-    private NewVirtualThreadAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@Advice.Argument(value = 3, readOnly = false) Runnable task) {
-      if (Dispatch.mode != Dispatch.OFF && task != null) {
-        task = Dispatch.hooks.wrap(task);
-      }
-    }
   }
 }

@@ -1,11 +1,10 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.retrace.agent.weave.Matchers.namedOneOf;
+import static io.retrace.agent.weave.Matchers.takesArguments;
 
-import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.HttpClientAdvice;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /** Outbound HTTP of {@code java.net.http.HttpClient}: {@code send} and {@code sendAsync}. */
 public final class HttpClientRecorder implements Recorder {
@@ -18,26 +17,8 @@ public final class HttpClientRecorder implements Recorder {
   public List<Target> targets() {
     return List.of(
         Target.named("jdk.internal.net.http.HttpClientImpl")
-            .advice(namedOneOf("send", "sendAsync").and(takesArguments(2)), SendAdvice.class));
-  }
-
-  /** Around {@code send(request, handler)} and {@code sendAsync(request, handler)}. */
-  public static final class SendAdvice {
-    private SendAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.Argument(0) Object request) {
-      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.clientEnter(request);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Return Object response,
-        @Advice.Thrown Throwable thrown) {
-      if (handle != null) {
-        Dispatch.hooks.clientExit(handle, response, thrown);
-      }
-    }
+            .advice(
+                namedOneOf("send", "sendAsync").and(takesArguments(2)),
+                HttpClientAdvice.Send.class));
   }
 }

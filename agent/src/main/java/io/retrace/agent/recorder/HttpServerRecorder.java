@@ -1,12 +1,11 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.retrace.agent.weave.Matchers.named;
+import static io.retrace.agent.weave.Matchers.takesArgument;
+import static io.retrace.agent.weave.Matchers.takesArguments;
 
-import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.HttpServerAdvice;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Inbound HTTP on the JDK's {@code com.sun.net.httpserver}. Every exchange passes through {@code
@@ -28,57 +27,15 @@ public final class HttpServerRecorder implements Recorder {
             .advice(
                 named("doFilter")
                     .and(takesArguments(1))
-                    .and(takesArgument(0, named("com.sun.net.httpserver.HttpExchange"))),
-                HandleAdvice.class)
+                    .and(takesArgument(0, "com.sun.net.httpserver.HttpExchange")),
+                HttpServerAdvice.Handle.class)
             .startsSessions(),
         Target.named("sun.net.httpserver.ExchangeImpl")
             .advice(
                 named("sendResponseHeaders")
                     .and(takesArguments(2))
-                    .and(takesArgument(0, named("int")))
-                    .and(takesArgument(1, named("long"))),
-                ContainerAdvice.class));
-  }
-
-  /**
-   * Around {@code ExchangeImpl.sendResponseHeaders}: the server reads the clock for its {@code
-   * Date} header there. That read is the server's, not the application's (the header is in the
-   * recorded response anyway), so, as inside a dependency call, nothing is captured; the same scope
-   * holds in replay, so both runs see the same reads.
-   */
-  public static final class ContainerAdvice {
-    private ContainerAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static boolean enter() {
-      return Dispatch.mode != Dispatch.OFF && Dispatch.hooks.containerEnter();
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter boolean entered) {
-      if (entered) {
-        Dispatch.hooks.containerExit();
-      }
-    }
-  }
-
-  /** Around {@code Filter.Chain.doFilter(HttpExchange)}. */
-  public static final class HandleAdvice {
-    private HandleAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.Argument(0) Object exchange) {
-      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.serverEnter(exchange);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Argument(0) Object exchange,
-        @Advice.Thrown Throwable thrown) {
-      if (handle != null) {
-        Dispatch.hooks.serverExit(handle, exchange, thrown);
-      }
-    }
+                    .and(takesArgument(0, "int"))
+                    .and(takesArgument(1, "long")),
+                HttpServerAdvice.Container.class));
   }
 }

@@ -1,20 +1,16 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
+import static io.retrace.agent.weave.Matchers.isAbstract;
+import static io.retrace.agent.weave.Matchers.namedOneOf;
+import static java.util.function.Predicate.not;
 
-import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.MethodAdvice;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * The application's own methods named in {@code capture.methods=com.acme.Pricing#quote,...}: every
@@ -48,35 +44,12 @@ public final class MethodRecorder implements Recorder {
   public List<Target> targets() {
     List<Target> targets = new ArrayList<>();
     for (Map.Entry<String, Set<String>> entry : methodsByClass.entrySet()) {
-      ElementMatcher.Junction<net.bytebuddy.description.method.MethodDescription> methods =
-          ElementMatchers.none();
-      for (String method : entry.getValue()) {
-        methods = methods.or(named(method));
-      }
       targets.add(
-          Target.named(entry.getKey()).advice(methods.and(not(isAbstract())), MethodAdvice.class));
+          Target.named(entry.getKey())
+              .advice(
+                  namedOneOf(entry.getValue().toArray(String[]::new)).and(not(isAbstract())),
+                  MethodAdvice.class));
     }
     return targets;
-  }
-
-  /** Around a configured method. */
-  public static final class MethodAdvice {
-    private MethodAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(
-        @Site("#t") String type, @Site("#m") String method, @Advice.AllArguments Object[] args) {
-      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.methodEnter(type, method, args);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
-        @Advice.Thrown Throwable thrown) {
-      if (handle != null) {
-        Dispatch.hooks.methodExit(handle, returned, thrown);
-      }
-    }
   }
 }

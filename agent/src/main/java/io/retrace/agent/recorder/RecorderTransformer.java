@@ -1,6 +1,9 @@
 package io.retrace.agent.recorder;
 
 import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.weave.AdviceMethods;
+import io.retrace.agent.weave.TypeInfo;
+import io.retrace.agent.weave.Weaver;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -17,31 +20,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.TypeResolutionStrategy;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.FieldVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.RecordComponentVisitor;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.AsmClassReader;
-import net.bytebuddy.utility.OpenedClassReader;
 
 /**
  * Applies the recorders' advice as classes load, and to the classes already loaded when it is
- * installed. It takes the place of ByteBuddy's {@code AgentBuilder}, whose generality costs a Java
- * agent most of its start-up: generating its own transformer class, describing every class the
- * application loads, and matching every class loaded before it against every recorder. Here a
- * loaded class costs one name lookup unless its name and class loader make it a candidate; only a
- * candidate is parsed, and only a match is rewritten (advice inlined into the methods it declares,
- * so that no class changes shape and retransformation can apply it).
+ * installed. A loaded class costs one name lookup unless its name and class loader make it a
+ * candidate; only a candidate's class file is read (its header and method list), and only a match
+ * is rewritten by the {@link Weaver} (calls to the advice woven into the methods it declares, so
+ * that no class changes shape and retransformation can apply it).
  */
 public final class RecorderTransformer implements ClassFileTransformer {
   private static final Logger log = Logger.getLogger(RecorderTransformer.class.getName());
@@ -58,43 +43,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** The names in {@link #byName}, as the JVM hands them to a transformer. */
   private final Set<String> internalNames = new HashSet<>();
 
-  /**
-   * ByteBuddy's own set-up (its type pool and descriptions, ~75 ms of CPU cold), done on first use:
-   * beside start-up on the {@code retrace-instrument} thread, not in premain.
-   */
-  private static final class Tools {
-    /**
-     * The advice classes, described from their class files: ByteBuddy's descriptions of loaded
-     * classes go through reflection, whose annotations and {@code JavaDispatcher}s each generate a
-     * {@link java.lang.reflect.Proxy} class at start-up (~30 of them, enough to make the JDK's
-     * internal ASM hot and have C2 spend ~0.4 s of a core compiling it). Holds the few advice
-     * classes and the types their signatures name.
-     */
-    static final ClassFileLocator ADVICE_LOCATOR =
-        ClassFileLocator.ForClassLoader.of(RecorderTransformer.class.getClassLoader());
+  /** The advice classes, each read from its class file once, on first use. */
+  private static final Map<Class<?>, AdviceMethods> ADVICE = new ConcurrentHashMap<>();
 
-    static final TypePool ADVICE_POOL = typePool(ADVICE_LOCATOR);
-
-    // Advice only rewrites the bodies of methods a type declares: neither validating the result
-    // nor computing each type's full method graph is needed, and those are most of ByteBuddy's
-    // cost.
-    static final ByteBuddy BYTE_BUDDY =
-        new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE);
-
-    /** Advice is parsed once, on first use (~3 ms of CPU per advice class, cold). */
-    static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
-
-    static Advice advice(Class<?> adviceClass) {
-      return ADVICE.computeIfAbsent(
-          adviceClass,
-          c ->
-              Advice.withCustomMapping()
-                  .bind(Site.Mapping.INSTANCE)
-                  .to(ADVICE_POOL.describe(c.getName()).resolve(), ADVICE_LOCATOR)
-                  .withExceptionHandler(Advice.ExceptionHandler.Default.PRINTING));
-    }
+  private static AdviceMethods advice(Class<?> adviceClass) {
+    return ADVICE.computeIfAbsent(adviceClass, AdviceMethods::of);
   }
 
   /** Whether a class loader sees a target's required class; held as long as the loader lives. */
@@ -121,11 +74,9 @@ public final class RecorderTransformer implements ClassFileTransformer {
   }
 
   /**
-   * Sets ByteBuddy up on an agent thread, for premain to go on meanwhile: loads its classes ahead
-   * ({@link EarlyClasses}); the recorders' matchers, which premain builds next, need part of it
-   * (~40 ms of CPU cold), and the rest is needed as soon as classes are instrumented. Then parses
-   * the advice classes named in {@code firstAdvice}, which the application's thread would otherwise
-   * parse when its first classes are instrumented.
+   * Gets the weaver ready on an agent thread, for premain to go on meanwhile: reads the advice
+   * classes named in {@code firstAdvice} (and so loads most of ASM), which the application's thread
+   * would otherwise do when its first classes are instrumented.
    */
   public static void setUpBeside(List<String> firstAdvice) {
     Thread thread =
@@ -133,15 +84,12 @@ public final class RecorderTransformer implements ClassFileTransformer {
             () -> {
               Dispatch.suppressCurrentThread();
               try {
-                int early = EarlyClasses.load();
-                log.log(Level.FINE, "Retrace: {0} of ByteBuddy''s classes loaded ahead", early);
-                Class.forName(Tools.class.getName(), true, Tools.class.getClassLoader());
                 for (String adviceClass : firstAdvice) {
-                  Tools.advice(Class.forName(adviceClass, false, Tools.class.getClassLoader()));
+                  advice(Class.forName(adviceClass));
                 }
               } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
-                // Whoever uses ByteBuddy next sets it up, and reports what fails.
-                log.log(Level.FINE, "Retrace: setting ByteBuddy up failed", e);
+                // Whoever weaves next reads the advice again, and reports what fails.
+                log.log(Level.FINE, "Retrace: setting the weaver up failed", e);
               }
             },
             "retrace-instrument");
@@ -208,8 +156,11 @@ public final class RecorderTransformer implements ClassFileTransformer {
     }
     try {
       // From the class file, as in transform: describing the loaded class reflectively costs more.
-      TypeDescription type =
-          typePool(locator(c.getName(), c.getClassLoader(), null)).describe(c.getName()).resolve();
+      byte[] classFile = TypeInfo.classFile(c.getName().replace('.', '/'), c.getClassLoader());
+      if (classFile == null) {
+        return false;
+      }
+      TypeInfo type = TypeInfo.parse(classFile, c.getClassLoader());
       return candidates.stream().anyMatch(t -> t.matches(type));
     } catch (Throwable t) {
       // Reflection on a class whose dependencies are missing fails: it is left as it is.
@@ -306,7 +257,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
       return null;
     }
     transforming[0] = true;
-    // ByteBuddy draws random names while it works, often on a request's thread: not the request's.
+    // Whatever the weaving does on a request's thread is the agent's, not the request's.
     boolean entered = Dispatch.enter();
     try {
       List<Target> candidates = candidates(name, loader);
@@ -324,108 +275,23 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   private byte[] instrument(
       String name, ClassLoader loader, byte[] classFile, List<Target> candidates) {
-    ClassFileLocator locator = locator(name, loader, classFile);
-    TypePool pool = typePool(locator);
-    TypeDescription type = pool.describe(name).resolve();
-    DynamicType.Builder<?> builder = null;
+    TypeInfo type = TypeInfo.parse(classFile, loader);
+    List<Weaver.Applied> applied = new ArrayList<>();
     for (Target target : candidates) {
       if (target.matches(type)) {
         if (target.isSessionStart()) {
           awaitSessionTargets(name);
         }
-        if (builder == null) {
-          builder = Tools.BYTE_BUDDY.decorate(type, locator);
-        }
         for (Target.MethodAdvice a : target.advice()) {
-          builder = builder.visit(Tools.advice(a.advice()).on(a.methods()));
+          applied.add(new Weaver.Applied(a.methods(), advice(a.advice())));
         }
       }
     }
-    if (builder == null) {
-      return null;
+    byte[] result = applied.isEmpty() ? null : Weaver.weave(classFile, type, applied);
+    if (result != null) {
+      log.log(Level.FINE, "Retrace instrumented {0}", name);
     }
-    byte[] result = builder.make(TypeResolutionStrategy.Disabled.INSTANCE, pool).getBytes();
-    log.log(Level.FINE, "Retrace instrumented {0}", name);
     return result;
-  }
-
-  private static ClassFileLocator locator(String name, ClassLoader loader, byte[] classFile) {
-    ClassFileLocator ofLoader = ClassFileLocator.ForClassLoader.of(loader);
-    return classFile == null
-        ? ofLoader
-        : new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), ofLoader);
-  }
-
-  /**
-   * A cache per class, as AgentBuilder had: a cache kept per class loader would hold, through its
-   * descriptions' pool and locator, the loader itself and every class file it parsed.
-   */
-  private static TypePool typePool(ClassFileLocator locator) {
-    return new ErasedTypePool(locator);
-  }
-
-  /**
-   * A type pool whose descriptions leave out generic signatures: matching and advice work on
-   * erasures, and the rewritten class keeps the signatures of its class file, which the writer
-   * copies. ByteBuddy parses every signature of a class it describes, whether asked for or not: at
-   * start-up ~2 900 calls of ASM's signature reader, enough for C2 to compile it (~90 ms of a
-   * core).
-   */
-  static final class ErasedTypePool extends TypePool.Default.WithLazyResolution {
-    ErasedTypePool(ClassFileLocator locator) {
-      super(new CacheProvider.Simple(), locator, ReaderMode.FAST);
-    }
-
-    @Override
-    protected TypeDescription doParse(AsmClassReader reader) {
-      Extractor extractor = new Extractor();
-      // ReaderMode.FAST's flags: method bodies are not read.
-      reader.accept(new WithoutSignatures(extractor), ClassReader.SKIP_CODE);
-      return extractor.described();
-    }
-
-    /** ByteBuddy's own extractor; its result is protected. */
-    private final class Extractor extends TypeExtractor {
-      TypeDescription described() {
-        return toTypeDescription();
-      }
-    }
-  }
-
-  /** Hands a class file on without its generic signatures. */
-  private static final class WithoutSignatures extends ClassVisitor {
-    WithoutSignatures(ClassVisitor next) {
-      super(OpenedClassReader.ASM_API, next);
-    }
-
-    @Override
-    public void visit(
-        int version,
-        int access,
-        String name,
-        String signature,
-        String superName,
-        String[] interfaces) {
-      super.visit(version, access, name, null, superName, interfaces);
-    }
-
-    @Override
-    public FieldVisitor visitField(
-        int access, String name, String descriptor, String signature, Object value) {
-      return super.visitField(access, name, descriptor, null, value);
-    }
-
-    @Override
-    public MethodVisitor visitMethod(
-        int access, String name, String descriptor, String signature, String[] exceptions) {
-      return super.visitMethod(access, name, descriptor, null, exceptions);
-    }
-
-    @Override
-    public RecordComponentVisitor visitRecordComponent(
-        String name, String descriptor, String signature) {
-      return super.visitRecordComponent(name, descriptor, null);
-    }
   }
 
   /** Bounded: instrumentation that never completes must not hold the application back for ever. */

@@ -1,19 +1,18 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static io.retrace.agent.weave.Matchers.declaresMethod;
+import static io.retrace.agent.weave.Matchers.hasSuperType;
+import static io.retrace.agent.weave.Matchers.isAbstract;
+import static io.retrace.agent.weave.Matchers.named;
+import static io.retrace.agent.weave.Matchers.takesArgument;
+import static io.retrace.agent.weave.Matchers.takesArguments;
+import static io.retrace.agent.weave.Matchers.typeNamed;
+import static java.util.function.Predicate.not;
 
-import io.retrace.agent.bootstrap.Dispatch;
+import io.retrace.agent.bootstrap.ServletAdvice;
+import io.retrace.agent.weave.MethodInfo;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.matcher.ElementMatcher;
+import java.util.function.Predicate;
 
 /**
  * Inbound HTTP on Jakarta Servlet containers (Tomcat, Jetty, and so Spring MVC): {@code
@@ -28,11 +27,11 @@ import net.bytebuddy.matcher.ElementMatcher;
 public final class ServletRecorder implements Recorder {
   private static final String HTTP_SERVLET = "jakarta.servlet.http.HttpServlet";
 
-  private static final ElementMatcher.Junction<MethodDescription> SERVICE =
+  private static final Predicate<MethodInfo> SERVICE =
       named("service")
           .and(takesArguments(2))
-          .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest")))
-          .and(takesArgument(1, named("jakarta.servlet.http.HttpServletResponse")))
+          .and(takesArgument(0, "jakarta.servlet.http.HttpServletRequest"))
+          .and(takesArgument(1, "jakarta.servlet.http.HttpServletResponse"))
           .and(not(isAbstract()));
 
   @Override
@@ -45,44 +44,12 @@ public final class ServletRecorder implements Recorder {
     return List.of(
         Target.where(
                 name -> true,
-                named(HTTP_SERVLET)
+                typeNamed(HTTP_SERVLET)
                     .or(
                         declaresMethod(named("service").and(takesArguments(2)))
-                            .and(hasSuperType(named(HTTP_SERVLET)))))
+                            .and(hasSuperType(HTTP_SERVLET))))
             .inLoadersSeeing(HTTP_SERVLET)
-            .advice(SERVICE, ServiceAdvice.class)
+            .advice(SERVICE, ServletAdvice.class)
             .startsSessions());
-  }
-
-  /**
-   * Around {@code service(HttpServletRequest, HttpServletResponse)}: the servlet goes on with the
-   * request and response the agent hands back, which copy the bodies as they pass.
-   */
-  public static final class ServiceAdvice {
-    private ServiceAdvice() {}
-
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object[] enter(
-        @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-            Object request,
-        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-            Object response) {
-      if (Dispatch.mode == Dispatch.OFF) {
-        return null;
-      }
-      Object[] call = Dispatch.hooks.servletEnter(request, response);
-      if (call != null) {
-        request = call[1];
-        response = call[2];
-      }
-      return call;
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter Object[] call, @Advice.Thrown Throwable thrown) {
-      if (call != null) {
-        Dispatch.hooks.servletExit(call[0], thrown);
-      }
-    }
   }
 }

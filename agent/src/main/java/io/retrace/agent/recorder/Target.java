@@ -1,12 +1,11 @@
 package io.retrace.agent.recorder;
 
+import io.retrace.agent.weave.MethodInfo;
+import io.retrace.agent.weave.TypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * The types one recorder instruments and the advice for their methods. A type is first matched on
@@ -23,17 +22,14 @@ public final class Target {
   private boolean startsSessions;
 
   /** Null for a {@link #named} target: its name is the whole match. */
-  private final ElementMatcher<? super TypeDescription> type;
+  private final Predicate<TypeInfo> type;
 
   private final List<MethodAdvice> advice = new ArrayList<>();
 
   /** Advice applied to the methods a matcher selects. */
-  record MethodAdvice(ElementMatcher<? super MethodDescription> methods, Class<?> advice) {}
+  record MethodAdvice(Predicate<MethodInfo> methods, Class<?> advice) {}
 
-  private Target(
-      Set<String> names,
-      Predicate<String> candidateName,
-      ElementMatcher<? super TypeDescription> type) {
+  private Target(Set<String> names, Predicate<String> candidateName, Predicate<TypeInfo> type) {
     this.names = names;
     this.candidateName = candidateName;
     this.type = type;
@@ -48,8 +44,7 @@ public final class Target {
    * Classes of application class loaders (not the JDK's) whose binary name passes {@code
    * candidateName} and whose description then matches {@code type}.
    */
-  public static Target where(
-      Predicate<String> candidateName, ElementMatcher<? super TypeDescription> type) {
+  public static Target where(Predicate<String> candidateName, Predicate<TypeInfo> type) {
     return new Target(Set.of(), candidateName, type);
   }
 
@@ -86,7 +81,7 @@ public final class Target {
   }
 
   /** Applies {@code adviceClass}, a class of static advice methods, to the selected methods. */
-  public Target advice(ElementMatcher<? super MethodDescription> methods, Class<?> adviceClass) {
+  public Target advice(Predicate<MethodInfo> methods, Class<?> adviceClass) {
     advice.add(new MethodAdvice(methods, adviceClass));
     return this;
   }
@@ -110,8 +105,8 @@ public final class Target {
     return type == null;
   }
 
-  boolean matches(TypeDescription description) {
-    return type == null || type.matches(description);
+  boolean matches(TypeInfo description) {
+    return type == null || type.test(description);
   }
 
   List<MethodAdvice> advice() {

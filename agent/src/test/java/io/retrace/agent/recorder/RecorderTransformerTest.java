@@ -1,16 +1,16 @@
 package io.retrace.agent.recorder;
 
-import static net.bytebuddy.matcher.ElementMatchers.isSubTypeOf;
-import static net.bytebuddy.matcher.ElementMatchers.named;
+import static io.retrace.agent.weave.Matchers.hasSuperType;
+import static io.retrace.agent.weave.Matchers.named;
+import static io.retrace.agent.weave.Matchers.typeNamed;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
+import io.retrace.agent.weave.Advice;
+import io.retrace.agent.weave.ClassFiles;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.function.Supplier;
-import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 
 class RecorderTransformerTest {
@@ -30,9 +30,9 @@ class RecorderTransformerTest {
   public static final class ShoutAdvice {
     private ShoutAdvice() {}
 
-    @Advice.OnMethodExit
-    static void exit(@Advice.Return(readOnly = false) String value) {
-      value = value.toUpperCase(java.util.Locale.ROOT) + "!";
+    @Advice.OnExit
+    public static String exit(@Advice.Return String value) {
+      return value.toUpperCase(java.util.Locale.ROOT) + "!";
     }
   }
 
@@ -69,7 +69,7 @@ class RecorderTransformerTest {
             List.of(
                 recorder(
                     Target.where(
-                        n -> n.contains("Connection"), isSubTypeOf(AutoCloseable.class)))));
+                        n -> n.contains("Connection"), hasSuperType("java.lang.AutoCloseable")))));
 
     assertThat(transformer.candidates("org.h2.jdbc.JdbcConnection", application)).hasSize(1);
     assertThat(transformer.candidates("org.h2.jdbc.JdbcStatement", application)).isEmpty();
@@ -86,7 +86,7 @@ class RecorderTransformerTest {
         new RecorderTransformer(
             List.of(
                 recorder(
-                    Target.where(n -> true, named("x.Servlet"))
+                    Target.where(n -> true, typeNamed("x.Servlet"))
                         .inLoadersSeeing("jakarta.servlet.http.HttpServlet"))));
 
     ClassLoader withoutServletApi =
@@ -111,7 +111,7 @@ class RecorderTransformerTest {
 
     byte[] rewritten =
         transformer.transform(
-            null, loader, name.replace('.', '/'), null, null, bytesOf(Greeter.class));
+            null, loader, name.replace('.', '/'), null, null, ClassFiles.of(Greeter.class));
     byte[] untouched =
         transformer.transform(
             null,
@@ -119,15 +119,15 @@ class RecorderTransformerTest {
             ShoutAdvice.class.getName().replace('.', '/'),
             null,
             null,
-            bytesOf(ShoutAdvice.class));
+            ClassFiles.of(ShoutAdvice.class));
 
     assertThat(untouched).isNull();
     assertThat(rewritten).isNotNull();
-    Class<?> greeter = new OneClassLoader(name, rewritten, loader).loadClass(name);
+    Class<?> greeter = ClassFiles.define(name, rewritten, loader);
     @SuppressWarnings("unchecked")
     Supplier<String> instance = (Supplier<String>) greeter.getDeclaredConstructor().newInstance();
     assertThat(instance.get()).isEqualTo("HELLO!");
-    // Described without generics, rewritten with them: reflection sees what the source declared.
+    // Rewritten with its generic signatures: reflection sees what the source declared.
     assertThat(greeter.getGenericInterfaces())
         .extracting(Object::toString)
         .containsExactly("java.util.function.Supplier<java.lang.String>");
@@ -136,35 +136,5 @@ class RecorderTransformerTest {
             "public <T extends java.lang.Comparable<T>> java.util.List<T> "
                 + name
                 + ".sorted(java.util.List<T>)");
-  }
-
-  private static byte[] bytesOf(Class<?> type) throws IOException {
-    String resource = "/" + type.getName().replace('.', '/') + ".class";
-    try (InputStream in = type.getResourceAsStream(resource)) {
-      return in.readAllBytes();
-    }
-  }
-
-  /** Defines one class from the given bytes, delegating everything else to its parent. */
-  private static final class OneClassLoader extends ClassLoader {
-    private final String name;
-    private final byte[] bytes;
-
-    OneClassLoader(String name, byte[] bytes, ClassLoader parent) {
-      super(parent);
-      this.name = name;
-      this.bytes = bytes;
-    }
-
-    @Override
-    protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
-      if (className.equals(name)) {
-        synchronized (getClassLoadingLock(className)) {
-          Class<?> c = findLoadedClass(className);
-          return c != null ? c : defineClass(className, bytes, 0, bytes.length);
-        }
-      }
-      return super.loadClass(className, resolve);
-    }
   }
 }

@@ -1,0 +1,62 @@
+package io.retrace.agent.bootstrap;
+
+import io.retrace.agent.weave.Advice.Argument;
+import io.retrace.agent.weave.Advice.Enter;
+import io.retrace.agent.weave.Advice.OnEnter;
+import io.retrace.agent.weave.Advice.OnExit;
+import io.retrace.agent.weave.Advice.Return;
+import io.retrace.agent.weave.Advice.Site;
+import io.retrace.agent.weave.Advice.This;
+import io.retrace.agent.weave.Advice.Thrown;
+
+/** Advice of the outbound HTTP recorders: {@code java.net.http.HttpClient}, HttpURLConnection. */
+public final class HttpClientAdvice {
+  private HttpClientAdvice() {}
+
+  /**
+   * Around {@code HttpClientImpl.send(request, handler)} and {@code sendAsync(request, handler)}.
+   */
+  public static final class Send {
+    private Send() {}
+
+    @OnEnter
+    public static Object enter(@Argument(0) Object request) {
+      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.clientEnter(request);
+    }
+
+    @OnExit(onThrowable = true)
+    public static void exit(
+        @Enter Object handle, @Return Object response, @Thrown Throwable thrown) {
+      if (handle != null) {
+        Dispatch.hooks.clientExit(handle, response, thrown);
+      }
+    }
+  }
+
+  /**
+   * Around {@code HttpURLConnection.getOutputStream()} and {@code getInputStream()}: the returned
+   * streams copy the request body as it is written, and record the exchange as the response is
+   * read.
+   */
+  public static final class UrlConnectionStream {
+    private UrlConnectionStream() {}
+
+    @OnEnter
+    public static Object enter(@This Object connection, @Site("#m") String method) {
+      return Dispatch.mode == Dispatch.OFF
+          ? null
+          : Dispatch.hooks.urlConnectionEnter(connection, method.equals("getOutputStream"));
+    }
+
+    @OnExit(onThrowable = true)
+    public static Object exit(
+        @Enter Object handle,
+        @This Object connection,
+        @Return Object stream,
+        @Thrown Throwable thrown) {
+      return handle == null
+          ? stream
+          : Dispatch.hooks.urlConnectionExit(handle, connection, stream, thrown);
+    }
+  }
+}

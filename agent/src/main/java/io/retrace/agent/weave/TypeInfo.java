@@ -1,0 +1,185 @@
+package io.retrace.agent.weave;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * A class as its class file declares it (name, modifiers, super types, methods), read without its
+ * code; what type matchers look at. Its super types are read, when a matcher asks, from the class
+ * files its class loader finds, without loading any class.
+ */
+public final class TypeInfo {
+  private final String internalName;
+  private final int access;
+  private final String superName;
+  private final String[] interfaces;
+  private final List<MethodInfo> methods;
+  private final ClassLoader loader;
+
+  private TypeInfo(
+      String internalName,
+      int access,
+      String superName,
+      String[] interfaces,
+      List<MethodInfo> methods,
+      ClassLoader loader) {
+    this.internalName = internalName;
+    this.access = access;
+    this.superName = superName;
+    this.interfaces = interfaces;
+    this.methods = methods;
+    this.loader = loader;
+  }
+
+  /** Reads {@code classFile}; its super types are looked up through {@code loader} (null: boot). */
+  public static TypeInfo parse(byte[] classFile, ClassLoader loader) {
+    Header header = new Header();
+    new ClassReader(classFile)
+        .accept(header, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    return new TypeInfo(
+        header.name,
+        header.access,
+        header.superName,
+        header.interfaces,
+        Collections.unmodifiableList(header.methods),
+        loader);
+  }
+
+  /** What {@link #parse} keeps of a class file. */
+  private static final class Header extends ClassVisitor {
+    String name;
+    int access;
+    String superName;
+    String[] interfaces;
+    final List<MethodInfo> methods = new ArrayList<>();
+
+    Header() {
+      super(Weaver.API);
+    }
+
+    @Override
+    public void visit(
+        int version,
+        int access,
+        String name,
+        String signature,
+        String superName,
+        String[] interfaces) {
+      this.name = name;
+      this.access = access;
+      this.superName = superName;
+      this.interfaces = interfaces == null ? new String[0] : interfaces;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(
+        int access, String name, String descriptor, String signature, String[] exceptions) {
+      methods.add(new MethodInfo(access, name, descriptor));
+      return null;
+    }
+  }
+
+  /** The binary name, {@code java.util.UUID}. */
+  public String name() {
+    return internalName.replace('/', '.');
+  }
+
+  String internalName() {
+    return internalName;
+  }
+
+  public boolean isInterface() {
+    return (access & Opcodes.ACC_INTERFACE) != 0;
+  }
+
+  /** The methods it declares (not those it inherits). */
+  public List<MethodInfo> methods() {
+    return methods;
+  }
+
+  public boolean declaresMethod(Predicate<MethodInfo> matcher) {
+    for (MethodInfo method : methods) {
+      if (matcher.test(method)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether this type is {@code binaryName} or extends or implements it, directly or not. A super
+   * type whose class file cannot be found is taken to lead nowhere.
+   */
+  public boolean hasSuperType(String binaryName) {
+    String wanted = binaryName.replace('.', '/');
+    Set<String> seen = new HashSet<>();
+    Deque<String> next = new ArrayDeque<>();
+    next.add(internalName);
+    String[] direct = directSuperTypes();
+    while (!next.isEmpty()) {
+      String type = next.poll();
+      if (type.equals(wanted)) {
+        return true;
+      }
+      if (!seen.add(type) || type.equals("java/lang/Object")) {
+        continue;
+      }
+      String[] supers = type.equals(internalName) ? direct : superTypesOf(type);
+      for (String s : supers) {
+        if (s != null) {
+          next.add(s);
+        }
+      }
+    }
+    return false;
+  }
+
+  private String[] directSuperTypes() {
+    String[] all = new String[interfaces.length + 1];
+    all[0] = superName;
+    System.arraycopy(interfaces, 0, all, 1, interfaces.length);
+    return all;
+  }
+
+  private String[] superTypesOf(String type) {
+    byte[] classFile = classFile(type, loader);
+    if (classFile == null) {
+      return new String[0];
+    }
+    try {
+      ClassReader reader = new ClassReader(classFile);
+      String[] implemented = reader.getInterfaces();
+      String[] all = new String[implemented.length + 1];
+      all[0] = reader.getSuperName();
+      System.arraycopy(implemented, 0, all, 1, implemented.length);
+      return all;
+    } catch (RuntimeException e) {
+      return new String[0]; // not a class file ASM can read
+    }
+  }
+
+  /**
+   * The class file of {@code internalName} as {@code loader} (null: the boot loader) finds it among
+   * its resources, without loading the class; null if it finds none or cannot read it.
+   */
+  public static byte[] classFile(String internalName, ClassLoader loader) {
+    ClassLoader from = loader == null ? ClassLoader.getPlatformClassLoader() : loader;
+    try (InputStream in = from.getResourceAsStream(internalName + ".class")) {
+      return in == null ? null : in.readAllBytes();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
