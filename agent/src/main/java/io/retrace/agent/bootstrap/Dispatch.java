@@ -2,7 +2,7 @@ package io.retrace.agent.bootstrap;
 
 /**
  * The one class every piece of advice reads first. It lives in the bootstrap class loader, so
- * advice inlined into JDK classes ({@code UUID}, {@code Instant}) can see it. Outside a recording
+ * advice called from JDK classes ({@code UUID}, {@code Instant}) can see it. Outside a recording
  * the whole cost of an intercepted call is the single volatile read of {@link #mode}.
  */
 public final class Dispatch {
