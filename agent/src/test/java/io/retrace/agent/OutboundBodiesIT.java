@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Request bodies of outbound calls, through {@code HttpClient} and {@code HttpURLConnection}: the
- * bytes the application sent, their content type, and past {@code body.max.bytes} the head of the
- * body flagged as truncated with the full size.
+ * Request bodies of outbound calls, through {@code HttpClient} (from memory, a stream and a file)
+ * and {@code HttpURLConnection}: the bytes the application sent, their content type, and past
+ * {@code body.max.bytes} the head of the body flagged as truncated with the full size.
  */
 class OutboundBodiesIT {
   private static final String SMALL = "{\"order\":7}";
@@ -49,7 +49,7 @@ class OutboundBodiesIT {
     List<RecordedEvent> events = FileSinkIT.read(out);
 
     Map<String, HttpExchange> small = outbound(FileSinkIT.session(events, "small"));
-    assertThat(small).containsOnlyKeys("client", "connection");
+    assertThat(small).containsOnlyKeys("client", "stream", "file", "connection");
     for (HttpExchange call : small.values()) {
       assertThat(call.getMethod()).isEqualTo("POST");
       assertBody(call.getRequestBody(), SMALL, false, SMALL.length());
@@ -61,7 +61,7 @@ class OutboundBodiesIT {
         .contains(tuple("X-Via", "connection"));
 
     Map<String, HttpExchange> large = outbound(FileSinkIT.session(events, "large"));
-    assertThat(large).containsOnlyKeys("client", "connection");
+    assertThat(large).containsOnlyKeys("client", "stream", "file", "connection");
     for (HttpExchange call : large.values()) {
       Body head = call.getRequestBody();
       // Cut JSON keeps what redaction could read of it before the cut (docs/redaction.md).

@@ -2,6 +2,7 @@ package io.retrace.agent;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -10,12 +11,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 
 /**
- * A service whose {@code POST /relay} sends the body it receives on to its own {@code /echo} twice:
- * with {@code java.net.http.HttpClient} ({@code BodyPublishers.ofByteArray}) and with {@code
- * HttpURLConnection} (written to {@code getOutputStream}). Main argument: the port (0 for any).
+ * A service whose {@code POST /relay} sends the body it receives on to its own {@code /echo}: with
+ * {@code java.net.http.HttpClient} from memory ({@code BodyPublishers.ofByteArray}), from a stream
+ * ({@code ofInputStream}) and from a file ({@code ofFile}, through {@code sendAsync}), and with
+ * {@code HttpURLConnection} (written to {@code getOutputStream}). Main argument: the port (0 for
+ * any).
  */
 public final class RelayService {
   private RelayService() {}
@@ -37,6 +42,25 @@ public final class RelayService {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
+            client.send(
+                HttpRequest.newBuilder(URI.create(echo + "stream"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+            Path file = Files.createTempFile("relay", ".json");
+            Files.write(file, body);
+            client
+                .sendAsync(
+                    HttpRequest.newBuilder(URI.create(echo + "file"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofFile(file))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .join();
+            Files.delete(file);
             HttpURLConnection connection =
                 (HttpURLConnection) URI.create(echo + "connection").toURL().openConnection();
             connection.setDoOutput(true);

@@ -38,8 +38,12 @@ public interface Hooks {
 
   void servletExit(Object handle, Throwable thrown);
 
-  /** An outbound HTTP request is about to be sent; returns a handle, or null. */
-  Object clientEnter(Object request);
+  /**
+   * An outbound HTTP request is about to be sent; returns {handle for {@link #clientExit}, the
+   * request the client should send (the same, or a copy whose body the agent reads as it goes)}, or
+   * null.
+   */
+  Object[] clientEnter(Object request);
 
   void clientExit(Object handle, Object response, Throwable thrown);
 
@@ -117,7 +121,7 @@ public interface Hooks {
         public void servletExit(Object handle, Throwable thrown) {}
 
         @Override
-        public Object clientEnter(Object request) {
+        public Object[] clientEnter(Object request) {
           return null;
         }
 

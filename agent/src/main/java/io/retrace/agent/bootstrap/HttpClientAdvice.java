@@ -19,16 +19,17 @@ public final class HttpClientAdvice {
   public static final class Send {
     private Send() {}
 
-    @OnEnter
-    public static Object enter(@Argument(0) Object request) {
+    /** {@code [handle, request]}: the client sends the request the agent hands back. */
+    @OnEnter(replacesArguments = 0)
+    public static Object[] enter(@Argument(0) Object request) {
       return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.clientEnter(request);
     }
 
     @OnExit(onThrowable = true)
     public static void exit(
-        @Enter Object handle, @Return Object response, @Thrown Throwable thrown) {
-      if (handle != null) {
-        Dispatch.hooks.clientExit(handle, response, thrown);
+        @Enter Object[] call, @Return Object response, @Thrown Throwable thrown) {
+      if (call != null) {
+        Dispatch.hooks.clientExit(call[0], response, thrown);
       }
     }
   }

@@ -184,7 +184,7 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
-  public Object clientEnter(Object request) {
+  public Object[] clientEnter(Object request) {
     if (!Dispatch.enter()) {
       return null;
     }

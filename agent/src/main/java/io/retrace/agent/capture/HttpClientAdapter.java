@@ -12,10 +12,9 @@ import java.util.concurrent.Flow;
 
 /**
  * Outbound calls of {@code java.net.http.HttpClient} ({@code send} and {@code sendAsync}): the
- * request line and headers, the request body when it is held in memory ({@code
- * BodyPublishers.ofString}, {@code ofByteArray}), and the response status, headers and body when
- * the body handler made a String or byte[] of it. A {@code send} runs through {@code sendAsync};
- * only the outer call records.
+ * request line and headers, the request body, and the response status, headers and body when the
+ * body handler made a String or byte[] of it. A {@code send} runs through {@code sendAsync}; only
+ * the outer call records.
  */
 public final class HttpClientAdapter {
   private final CallRecorder recorder;
@@ -36,7 +35,8 @@ public final class HttpClientAdapter {
    * The JDK's publishers of bodies held in memory ({@code BodyPublishers.ofString}, {@code
    * ofByteArray}): each subscription gets all of the body again, at once on the subscribing thread,
    * so the agent can read it beside the client. Other publishers (streams, files, the application's
-   * own) may be read once only or have side effects, so their bodies are not recorded.
+   * own) may be read once only or have side effects: the client is handed a copy of the request
+   * whose publisher copies the body as the client sends it ({@link TeePublisher}).
    */
   private static final Set<String> IN_MEMORY_PUBLISHERS =
       Set.of(
@@ -52,12 +52,23 @@ public final class HttpClientAdapter {
   private record Call(
       HttpRequest request,
       BoundedCopy requestBody,
+      TeePublisher tee,
       SessionContext ctx,
       long callId,
       long parent,
-      long startNanos) {}
+      long startNanos) {
 
-  Object enter(Object requestObject) {
+    /** The request body, if it was in memory or went through the tee to its end; else null. */
+    BoundedCopy body() {
+      return requestBody != null ? requestBody : tee == null ? null : tee.completed;
+    }
+  }
+
+  /**
+   * {@code [handle, request]}: the request the client goes on with, which is the application's own
+   * or a copy whose body is teed; null when this call is not recorded.
+   */
+  Object[] enter(Object requestObject) {
     SessionContext ctx = SessionContext.current();
     if (ctx != null ? ctx.inDependency : active.get() != null) {
       return null; // send calling sendAsync, or inside another dependency
@@ -65,16 +76,37 @@ public final class HttpClientAdapter {
     if (ctx == null) {
       active.set(Boolean.TRUE);
     }
+    HttpRequest request = (HttpRequest) requestObject;
+    HttpRequest.BodyPublisher publisher = request.bodyPublisher().orElse(null);
+    BoundedCopy inMemory = null;
+    TeePublisher tee = null;
+    HttpRequest sent = request;
+    if (publisher != null && IN_MEMORY_PUBLISHERS.contains(publisher.getClass().getName())) {
+      inMemory = requestBody(publisher);
+    } else if (publisher != null && publisher.contentLength() != 0) {
+      tee = new TeePublisher(publisher, bodyMax);
+      try {
+        sent =
+            HttpRequest.newBuilder(request, (name, value) -> true)
+                .method(request.method(), tee)
+                .build();
+      } catch (RuntimeException e) {
+        // A request the builder cannot copy (an application's own HttpRequest): sent as it is,
+        // its body unrecorded.
+        tee = null;
+      }
+    }
     Call call =
         new Call(
-            (HttpRequest) requestObject,
-            requestBody((HttpRequest) requestObject),
+            request,
+            inMemory,
+            tee,
             ctx,
             recorder.newCall(),
             ctx == null ? 0 : ctx.currentCall,
             System.nanoTime());
     SessionContext.enterDependency(ctx, call.callId());
-    return call;
+    return new Object[] {call, sent};
   }
 
   void exit(Object handle, Object response, Throwable thrown) {
@@ -98,7 +130,7 @@ public final class HttpClientAdapter {
     recorder.record(
         new Exchange(
             call.request(),
-            call.requestBody(),
+            call.body(),
             responseObject instanceof HttpResponse<?> r ? r : null,
             now - call.startNanos(),
             thrown),
@@ -183,11 +215,7 @@ public final class HttpClientAdapter {
     return copy;
   }
 
-  private BoundedCopy requestBody(HttpRequest request) {
-    HttpRequest.BodyPublisher publisher = request.bodyPublisher().orElse(null);
-    if (publisher == null || !IN_MEMORY_PUBLISHERS.contains(publisher.getClass().getName())) {
-      return null;
-    }
+  private BoundedCopy requestBody(HttpRequest.BodyPublisher publisher) {
     long length = publisher.contentLength();
     if (length <= 0) {
       return null;
@@ -229,6 +257,59 @@ public final class HttpClientAdapter {
     @Override
     public void onComplete() {
       complete = true;
+    }
+  }
+
+  /**
+   * The application's body publisher, copying what it hands the client: each subscription (a
+   * redirect or retry sends the body again) starts a new copy of at most {@code max} bytes, and the
+   * copy of the last one to complete is the body recorded. The client's buffers are read through
+   * duplicates, so their positions are left alone.
+   */
+  static final class TeePublisher implements HttpRequest.BodyPublisher {
+    private final HttpRequest.BodyPublisher publisher;
+    private final int max;
+
+    /** Written once a subscription completed, after all its bytes were copied. */
+    volatile BoundedCopy completed;
+
+    TeePublisher(HttpRequest.BodyPublisher publisher, int max) {
+      this.publisher = publisher;
+      this.max = max;
+    }
+
+    @Override
+    public long contentLength() {
+      return publisher.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      BoundedCopy copy = new BoundedCopy(max);
+      publisher.subscribe(
+          new Flow.Subscriber<ByteBuffer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+              subscriber.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+              copy.add(item.duplicate());
+              subscriber.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+              subscriber.onError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+              completed = copy;
+              subscriber.onComplete();
+            }
+          });
     }
   }
 }
