@@ -157,8 +157,7 @@ final class AdvisedMethod extends MethodVisitor {
     if (returned != Type.VOID_TYPE) {
       super.visitVarInsn(returned.getOpcode(Opcodes.ISTORE), returnSlot);
     }
-    exit(Path.RETURNED);
-    returnValue();
+    exit(Path.RETURNED, this::returnValue);
     openRange();
   }
 
@@ -184,8 +183,7 @@ final class AdvisedMethod extends MethodVisitor {
       super.visitLabel(skip);
       frame(ENTERED);
       storeDefaultReturn();
-      exit(Path.SKIPPED);
-      returnValue();
+      exit(Path.SKIPPED, this::returnValue);
     }
     Label handler = null;
     if (catchAll) {
@@ -194,9 +192,12 @@ final class AdvisedMethod extends MethodVisitor {
       frame(ENTERED, THROWABLE);
       super.visitVarInsn(Opcodes.ASTORE, thrownSlot);
       storeDefaultReturn();
-      exit(Path.THREW);
-      super.visitVarInsn(Opcodes.ALOAD, thrownSlot);
-      super.visitInsn(Opcodes.ATHROW);
+      exit(
+          Path.THREW,
+          () -> {
+            super.visitVarInsn(Opcodes.ALOAD, thrownSlot);
+            super.visitInsn(Opcodes.ATHROW);
+          });
     }
     for (Runnable original : originalHandlers) {
       original.run();
@@ -208,29 +209,37 @@ final class AdvisedMethod extends MethodVisitor {
         }
       }
     }
-    super.visitMaxs(Math.max(maxStack, adviceStack()), maxLocals);
+    // At a return the advice's code runs above whatever the method left on the stack.
+    super.visitMaxs(maxStack + adviceStack(), maxLocals);
   }
 
   // ---- the advice's code
 
   private void enter() {
     Call call = advice.enter;
-    guarded(
-        () -> {
-          invoke(call, Path.RETURNED);
-          if (enterType != null) {
-            super.visitVarInsn(enterType.getOpcode(Opcodes.ISTORE), enterSlot);
-            replaceArguments(call.replacesArguments);
-          }
-        },
-        ENTRY,
-        () -> {
-          if (enterType != null) {
-            pushDefault(enterType);
-            super.visitVarInsn(enterType.getOpcode(Opcodes.ISTORE), enterSlot);
-          }
-        },
-        ENTERED);
+    Label start = new Label();
+    Label end = new Label();
+    Label failed = new Label();
+    Label done = new Label();
+    super.visitTryCatchBlock(start, end, failed, THROWABLE);
+    super.visitLabel(start);
+    invoke(call, Path.RETURNED);
+    if (enterType != null) {
+      super.visitVarInsn(enterType.getOpcode(Opcodes.ISTORE), enterSlot);
+      replaceArguments(call.replacesArguments);
+    }
+    super.visitLabel(end);
+    super.visitJumpInsn(Opcodes.GOTO, done);
+    // A throwable from the advice: dropped, and E is null (or zero).
+    super.visitLabel(failed);
+    frame(ENTRY, THROWABLE);
+    super.visitInsn(Opcodes.POP);
+    if (enterType != null) {
+      pushDefault(enterType);
+      super.visitVarInsn(enterType.getOpcode(Opcodes.ISTORE), enterSlot);
+    }
+    super.visitLabel(done);
+    frame(ENTERED);
     // The original's code may begin with a frame of its own: not at the same offset as this one.
     super.visitInsn(Opcodes.NOP);
     if (call.skipOnNonNull) {
@@ -261,49 +270,34 @@ final class AdvisedMethod extends MethodVisitor {
     frame(ENTERED);
   }
 
-  /** Calls the exit advice; a result replaces R, a throwable from it is dropped. */
-  private void exit(Path path) {
-    Call call = advice.exit;
-    int level = path == Path.THREW ? THROWING : RETURNING;
-    guarded(
-        () -> {
-          invoke(call, path);
-          if (call.result == Type.VOID_TYPE) {
-            return;
-          }
-          if (returned != Type.VOID_TYPE) {
-            convert(call.result, returned);
-            super.visitVarInsn(returned.getOpcode(Opcodes.ISTORE), returnSlot);
-          } else {
-            super.visitInsn(call.result.getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
-          }
-        },
-        level,
-        () -> {},
-        level);
-  }
-
   /**
-   * {@code body} in a handler of its own that drops any throwable, then runs {@code recover}; the
-   * advice's locals are set up to {@code failedLevel} where it may fail, to {@code doneLevel}
-   * after.
+   * Calls the exit advice (a result replaces R), then {@code leave}s the method: returns R, or
+   * throws T. A throwable from the advice is dropped, and the method leaves all the same. The two
+   * ways out do not join: at a return, the stack below may still hold values the method left there
+   * (javac never does, other compilers may), and a frame at a join would have to describe them.
    */
-  private void guarded(Runnable body, int failedLevel, Runnable recover, int doneLevel) {
+  private void exit(Path path, Runnable leave) {
+    Call call = advice.exit;
     Label start = new Label();
     Label end = new Label();
     Label failed = new Label();
-    Label done = new Label();
     super.visitTryCatchBlock(start, end, failed, THROWABLE);
     super.visitLabel(start);
-    body.run();
+    invoke(call, path);
+    if (call.result != Type.VOID_TYPE) {
+      if (returned != Type.VOID_TYPE) {
+        convert(call.result, returned);
+        super.visitVarInsn(returned.getOpcode(Opcodes.ISTORE), returnSlot);
+      } else {
+        super.visitInsn(call.result.getSize() == 2 ? Opcodes.POP2 : Opcodes.POP);
+      }
+    }
     super.visitLabel(end);
-    super.visitJumpInsn(Opcodes.GOTO, done);
+    leave.run();
     super.visitLabel(failed);
-    frame(failedLevel, THROWABLE);
+    frame(path == Path.THREW ? THROWING : RETURNING, THROWABLE);
     super.visitInsn(Opcodes.POP);
-    recover.run();
-    super.visitLabel(done);
-    frame(doneLevel);
+    leave.run();
   }
 
   private void invoke(Call call, Path path) {

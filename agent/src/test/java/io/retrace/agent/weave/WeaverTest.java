@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -251,6 +253,47 @@ class WeaverTest {
     assertThat(calls)
         .containsExactly(
             "enter locked[11]", "exit locked[11] -> 22", "enter parse[x]", "exit parse[x] -> -1");
+  }
+
+  @Test
+  void aReturnWithValuesLeftBelowOnTheStackIsAdvised() throws Throwable {
+    // javac never leaves values on the stack under a return; other compilers may. Built by hand:
+    // static int leftover(int x) { push x; push 7; return the 7 }, the x still on the stack.
+    String name = "io.retrace.agent.weave.Leftover";
+    ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+    writer.visit(
+        Opcodes.V17, Opcodes.ACC_PUBLIC, name.replace('.', '/'), null, "java/lang/Object", null);
+    MethodVisitor method =
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "leftover", "(I)I", null, null);
+    method.visitCode();
+    method.visitVarInsn(Opcodes.ILOAD, 0);
+    Label positive = new Label();
+    method.visitVarInsn(Opcodes.ILOAD, 0);
+    method.visitJumpInsn(Opcodes.IFGT, positive);
+    method.visitIntInsn(Opcodes.BIPUSH, -7);
+    method.visitInsn(Opcodes.IRETURN);
+    method.visitLabel(positive);
+    method.visitIntInsn(Opcodes.BIPUSH, 7);
+    method.visitInsn(Opcodes.IRETURN);
+    method.visitMaxs(0, 0);
+    method.visitEnd();
+    writer.visitEnd();
+    byte[] classFile = writer.toByteArray();
+    byte[] woven =
+        Weaver.weave(
+            classFile,
+            TypeInfo.parse(classFile, getClass().getClassLoader()),
+            List.of(new Weaver.Applied(m -> true, AdviceMethods.of(RecordingAdvice.class))));
+    Class<?> leftover = ClassFiles.define(name, woven, getClass().getClassLoader());
+
+    assertThat(call(null, leftover, "leftover", 3)).isEqualTo(7);
+    assertThat(call(null, leftover, "leftover", -3)).isEqualTo(-7);
+    assertThat(calls)
+        .containsExactly(
+            "enter leftover[3] static",
+            "exit leftover[3] -> 7",
+            "enter leftover[-3] static",
+            "exit leftover[-3] -> -7");
   }
 
   @Test
