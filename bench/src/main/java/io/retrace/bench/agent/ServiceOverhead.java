@@ -14,9 +14,11 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,12 +34,20 @@ import java.util.regex.Pattern;
  * [requests] [rounds] [warm-up requests]}; {@code BENCH_JAVA_OPTS=-Dbench.agent.options=k=v,...}
  * adds agent options. The warm-up defaults to a third of the measured requests; on two cores the
  * JIT compilers are still busy long after that, in both arms, so a longer one shows how far the
- * difference is warm-up.
+ * difference is warm-up. {@code -Dbench.rate=R} sends the measured requests at R a second instead
+ * (see {@link #RATE}).
  */
 public final class ServiceOverhead {
   private static final Pattern READY = Pattern.compile("listening on port (\\d+)");
   private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
   private static final int CLIENTS = 8;
+
+  /**
+   * With {@code -Dbench.rate=R}, the measured requests come at R a second (an open loop), not from
+   * {@link #CLIENTS} clients as fast as the service answers: a service at a production-like share
+   * of its capacity rather than saturated. Warm-up stays the closed loop.
+   */
+  private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "0"));
 
   /** More agent options, e.g. {@code -Dbench.agent.options=redaction=false} to see its share. */
   private static final String EXTRA_AGENT_OPTIONS =
@@ -103,11 +113,14 @@ public final class ServiceOverhead {
         (long) median(waiting.stream().mapToDouble(Result::startupMillis).toArray()).doubleValue();
     System.out.printf(
         Locale.ROOT,
-        "median of %d rounds, %d requests each after %d warm-up, %d clients; load average %s%n",
+        "median of %d rounds, %d requests each after %d warm-up, %s; load average %s%n",
         rounds,
         requests,
         warmUp,
-        CLIENTS,
+        RATE > 0
+            ? String.format(
+                Locale.ROOT, "%.0f requests/s (open loop; latency from when each was due)", RATE)
+            : CLIENTS + " clients",
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.printf(
         Locale.ROOT,
@@ -184,7 +197,8 @@ public final class ServiceOverhead {
       long cpuStart = cpuNanos(process);
       double jitStart = jitMillis(process.pid());
       long loadStart = System.nanoTime();
-      List<Long> latencies = load(http, uri, requests);
+      List<Long> latencies =
+          RATE > 0 ? loadAtRate(http, uri, requests, RATE) : load(http, uri, requests);
       double seconds = (System.nanoTime() - loadStart) / 1e9;
       double cpuPer1000 = (cpuNanos(process) - cpuStart) / 1e6 / requests * 1000;
       double jitPer1000 = (jitMillis(process.pid()) - jitStart) / requests * 1000;
@@ -203,6 +217,7 @@ public final class ServiceOverhead {
     return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
   }
 
+  /** The closed loop: {@link #CLIENTS} clients, each sending its next order when one returns. */
   private static List<Long> load(HttpClient http, URI uri, int requests) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
     List<Future<Long>> futures = new ArrayList<>(requests);
@@ -212,16 +227,7 @@ public final class ServiceOverhead {
           clients.submit(
               () -> {
                 long t = System.nanoTime();
-                HttpResponse<String> response =
-                    http.send(
-                        HttpRequest.newBuilder(uri)
-                            .header("X-Request-Id", id)
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"product\":1,\"qty\":2}"))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 201) {
-                  throw new IllegalStateException("HTTP " + response.statusCode());
-                }
+                created(http.send(order(uri, id), HttpResponse.BodyHandlers.ofString()));
                 return System.nanoTime() - t;
               }));
     }
@@ -231,6 +237,48 @@ public final class ServiceOverhead {
     }
     clients.shutdown();
     return latencies;
+  }
+
+  /**
+   * The open loop: an order every {@code 1/rate} seconds, however long the earlier ones take, each
+   * one's latency counted from the time it was due, so that a service falling behind shows in every
+   * request that waited (no coordinated omission).
+   */
+  private static List<Long> loadAtRate(HttpClient http, URI uri, int requests, double rate)
+      throws Exception {
+    long start = System.nanoTime();
+    List<CompletableFuture<Long>> futures = new ArrayList<>(requests);
+    for (int i = 0; i < requests; i++) {
+      long due = start + (long) (i * 1e9 / rate);
+      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      futures.add(
+          http.sendAsync(order(uri, "bench-" + i), HttpResponse.BodyHandlers.ofString())
+              .thenApply(
+                  response -> {
+                    created(response);
+                    return System.nanoTime() - due;
+                  }));
+    }
+    List<Long> latencies = new ArrayList<>(requests);
+    for (CompletableFuture<Long> f : futures) {
+      latencies.add(f.get());
+    }
+    return latencies;
+  }
+
+  private static HttpRequest order(URI uri, String id) {
+    return HttpRequest.newBuilder(uri)
+        .header("X-Request-Id", id)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"product\":1,\"qty\":2}"))
+        .build();
+  }
+
+  private static void created(HttpResponse<String> response) {
+    if (response.statusCode() != 201) {
+      throw new IllegalStateException("HTTP " + response.statusCode());
+    }
   }
 
   /**
