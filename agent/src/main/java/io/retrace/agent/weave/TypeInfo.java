@@ -22,6 +22,7 @@ import org.objectweb.asm.Opcodes;
  */
 public final class TypeInfo {
   private final String internalName;
+  private final int version;
   private final int access;
   private final String superName;
   private final String[] interfaces;
@@ -30,12 +31,14 @@ public final class TypeInfo {
 
   private TypeInfo(
       String internalName,
+      int version,
       int access,
       String superName,
       String[] interfaces,
       List<MethodInfo> methods,
       ClassLoader loader) {
     this.internalName = internalName;
+    this.version = version;
     this.access = access;
     this.superName = superName;
     this.interfaces = interfaces;
@@ -50,6 +53,7 @@ public final class TypeInfo {
         .accept(header, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     return new TypeInfo(
         header.name,
+        header.version,
         header.access,
         header.superName,
         header.interfaces,
@@ -60,6 +64,7 @@ public final class TypeInfo {
   /** What {@link #parse} keeps of a class file. */
   private static final class Header extends ClassVisitor {
     String name;
+    int version;
     int access;
     String superName;
     String[] interfaces;
@@ -78,6 +83,7 @@ public final class TypeInfo {
         String superName,
         String[] interfaces) {
       this.name = name;
+      this.version = version;
       this.access = access;
       this.superName = superName;
       this.interfaces = interfaces == null ? new String[0] : interfaces;
@@ -98,6 +104,11 @@ public final class TypeInfo {
 
   String internalName() {
     return internalName;
+  }
+
+  /** Whether its class file version has stack map frames (Java 6 and later). */
+  boolean hasFrames() {
+    return (version & 0xFFFF) >= Opcodes.V1_6;
   }
 
   public boolean isInterface() {

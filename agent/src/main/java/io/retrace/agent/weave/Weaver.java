@@ -56,20 +56,6 @@ public final class Weaver {
     ClassWriter writer = new ClassWriter(reader, 0);
     reader.accept(
         new ClassVisitor(API, writer) {
-          private int version;
-
-          @Override
-          public void visit(
-              int version,
-              int access,
-              String name,
-              String signature,
-              String superName,
-              String[] interfaces) {
-            this.version = version;
-            super.visit(version, access, name, signature, superName, interfaces);
-          }
-
           @Override
           public MethodVisitor visitMethod(
               int access, String name, String descriptor, String signature, String[] exceptions) {
@@ -84,7 +70,7 @@ public final class Weaver {
                     type.internalName(),
                     new MethodInfo(access, name, descriptor),
                     maxLocals.get(key),
-                    (version & 0xFFFF) >= Opcodes.V1_6);
+                    type.hasFrames());
           }
         },
         ClassReader.EXPAND_FRAMES);
