@@ -110,25 +110,9 @@ public final class AdviceMethods {
                       if (key.equals("skipOnNonNull")) {
                         call.skipOnNonNull = (Boolean) value;
                       } else if (key.equals("replacesArguments")) {
+                        // ASM hands an array of primitives over whole, not element by element.
                         call.replacesArguments = (int[]) value;
                       }
-                    }
-
-                    @Override
-                    public AnnotationVisitor visitArray(String key) {
-                      List<Integer> indices = new ArrayList<>();
-                      return new AnnotationVisitor(Weaver.API) {
-                        @Override
-                        public void visit(String unnamed, Object value) {
-                          indices.add((Integer) value);
-                        }
-
-                        @Override
-                        public void visitEnd() {
-                          call.replacesArguments =
-                              indices.stream().mapToInt(Integer::intValue).toArray();
-                        }
-                      };
                     }
                   };
                 }

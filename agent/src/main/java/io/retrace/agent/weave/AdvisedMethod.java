@@ -41,13 +41,6 @@ final class AdvisedMethod extends MethodVisitor {
   private static final int RETURNING = 2;
   private static final int THROWING = 3;
 
-  /** The paths the exit advice is called on. */
-  private enum Path {
-    RETURNED,
-    SKIPPED,
-    THREW
-  }
-
   private final AdviceMethods advice;
   private final String owner;
   private final MethodInfo method;
@@ -157,7 +150,7 @@ final class AdvisedMethod extends MethodVisitor {
     if (returned != Type.VOID_TYPE) {
       super.visitVarInsn(returned.getOpcode(Opcodes.ISTORE), returnSlot);
     }
-    exit(Path.RETURNED, this::returnValue);
+    exit(false, this::returnValue);
     openRange();
   }
 
@@ -183,7 +176,7 @@ final class AdvisedMethod extends MethodVisitor {
       super.visitLabel(skip);
       frame(ENTERED);
       storeDefaultReturn();
-      exit(Path.SKIPPED, this::returnValue);
+      exit(false, this::returnValue);
     }
     Label handler = null;
     if (catchAll) {
@@ -193,7 +186,7 @@ final class AdvisedMethod extends MethodVisitor {
       super.visitVarInsn(Opcodes.ASTORE, thrownSlot);
       storeDefaultReturn();
       exit(
-          Path.THREW,
+          true,
           () -> {
             super.visitVarInsn(Opcodes.ALOAD, thrownSlot);
             super.visitInsn(Opcodes.ATHROW);
@@ -223,7 +216,7 @@ final class AdvisedMethod extends MethodVisitor {
     Label done = new Label();
     super.visitTryCatchBlock(start, end, failed, THROWABLE);
     super.visitLabel(start);
-    invoke(call, Path.RETURNED);
+    invoke(call, false);
     if (enterType != null) {
       super.visitVarInsn(enterType.getOpcode(Opcodes.ISTORE), enterSlot);
       replaceArguments(call.replacesArguments);
@@ -276,14 +269,14 @@ final class AdvisedMethod extends MethodVisitor {
    * ways out do not join: at a return, the stack below may still hold values the method left there
    * (javac never does, other compilers may), and a frame at a join would have to describe them.
    */
-  private void exit(Path path, Runnable leave) {
+  private void exit(boolean threw, Runnable leave) {
     Call call = advice.exit;
     Label start = new Label();
     Label end = new Label();
     Label failed = new Label();
     super.visitTryCatchBlock(start, end, failed, THROWABLE);
     super.visitLabel(start);
-    invoke(call, path);
+    invoke(call, threw);
     if (call.result != Type.VOID_TYPE) {
       if (returned != Type.VOID_TYPE) {
         convert(call.result, returned);
@@ -295,19 +288,20 @@ final class AdvisedMethod extends MethodVisitor {
     super.visitLabel(end);
     leave.run();
     super.visitLabel(failed);
-    frame(path == Path.THREW ? THROWING : RETURNING, THROWABLE);
+    frame(threw ? THROWING : RETURNING, THROWABLE);
     super.visitInsn(Opcodes.POP);
     leave.run();
   }
 
-  private void invoke(Call call, Path path) {
+  /** Calls {@code call}; {@code threw}: on the way out of a method that threw (T is set). */
+  private void invoke(Call call, boolean threw) {
     for (int i = 0; i < call.bindings.length; i++) {
-      load(call.bindings[i], call.parameters[i], path);
+      load(call.bindings[i], call.parameters[i], threw);
     }
     super.visitMethodInsn(Opcodes.INVOKESTATIC, advice.owner, call.name, call.descriptor, false);
   }
 
-  private void load(Binding binding, Type parameter, Path path) {
+  private void load(Binding binding, Type parameter, boolean threw) {
     switch (binding.kind()) {
       case THIS -> {
         if (isStatic) {
@@ -341,7 +335,7 @@ final class AdvisedMethod extends MethodVisitor {
         }
       }
       case THROWN -> {
-        if (path == Path.THREW) {
+        if (threw) {
           super.visitVarInsn(Opcodes.ALOAD, thrownSlot);
         } else {
           super.visitInsn(Opcodes.ACONST_NULL);

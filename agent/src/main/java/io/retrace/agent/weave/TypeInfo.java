@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashSet;
@@ -135,50 +136,37 @@ public final class TypeInfo {
    */
   public boolean hasSuperType(String binaryName) {
     String wanted = binaryName.replace('.', '/');
+    if (internalName.equals(wanted)) {
+      return true;
+    }
     Set<String> seen = new HashSet<>();
     Deque<String> next = new ArrayDeque<>();
-    next.add(internalName);
-    String[] direct = directSuperTypes();
+    add(next, superName, interfaces);
     while (!next.isEmpty()) {
       String type = next.poll();
       if (type.equals(wanted)) {
         return true;
       }
-      if (!seen.add(type) || type.equals("java/lang/Object")) {
-        continue;
-      }
-      String[] supers = type.equals(internalName) ? direct : superTypesOf(type);
-      for (String s : supers) {
-        if (s != null) {
-          next.add(s);
+      if (seen.add(type) && !type.equals("java/lang/Object")) {
+        byte[] classFile = classFile(type, loader);
+        try {
+          if (classFile != null) {
+            ClassReader reader = new ClassReader(classFile);
+            add(next, reader.getSuperName(), reader.getInterfaces());
+          }
+        } catch (RuntimeException e) {
+          // not a class file ASM can read: a super type that leads nowhere
         }
       }
     }
     return false;
   }
 
-  private String[] directSuperTypes() {
-    String[] all = new String[interfaces.length + 1];
-    all[0] = superName;
-    System.arraycopy(interfaces, 0, all, 1, interfaces.length);
-    return all;
-  }
-
-  private String[] superTypesOf(String type) {
-    byte[] classFile = classFile(type, loader);
-    if (classFile == null) {
-      return new String[0];
+  private static void add(Deque<String> next, String superName, String[] interfaces) {
+    if (superName != null) {
+      next.add(superName);
     }
-    try {
-      ClassReader reader = new ClassReader(classFile);
-      String[] implemented = reader.getInterfaces();
-      String[] all = new String[implemented.length + 1];
-      all[0] = reader.getSuperName();
-      System.arraycopy(implemented, 0, all, 1, implemented.length);
-      return all;
-    } catch (RuntimeException e) {
-      return new String[0]; // not a class file ASM can read
-    }
+    next.addAll(Arrays.asList(interfaces));
   }
 
   /**

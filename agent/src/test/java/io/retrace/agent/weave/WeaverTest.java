@@ -237,14 +237,8 @@ class WeaverTest {
           }
         },
         ClassReader.SKIP_FRAMES);
-    byte[] old = writer.toByteArray();
-    byte[] woven =
-        Weaver.weave(
-            old,
-            TypeInfo.parse(old, getClass().getClassLoader()),
-            List.of(new Weaver.Applied(m -> true, AdviceMethods.of(RecordingAdvice.class))));
     Object subject =
-        ClassFiles.define(Subject.class.getName(), woven, getClass().getClassLoader())
+        weave(Subject.class.getName(), writer.toByteArray(), m -> true, RecordingAdvice.class)
             .getDeclaredConstructor()
             .newInstance();
 
@@ -278,13 +272,7 @@ class WeaverTest {
     method.visitMaxs(0, 0);
     method.visitEnd();
     writer.visitEnd();
-    byte[] classFile = writer.toByteArray();
-    byte[] woven =
-        Weaver.weave(
-            classFile,
-            TypeInfo.parse(classFile, getClass().getClassLoader()),
-            List.of(new Weaver.Applied(m -> true, AdviceMethods.of(RecordingAdvice.class))));
-    Class<?> leftover = ClassFiles.define(name, woven, getClass().getClassLoader());
+    Class<?> leftover = weave(name, writer.toByteArray(), m -> true, RecordingAdvice.class);
 
     assertThat(call(null, leftover, "leftover", 3)).isEqualTo(7);
     assertThat(call(null, leftover, "leftover", -3)).isEqualTo(-7);
@@ -353,13 +341,19 @@ class WeaverTest {
 
   private Class<?> weave(Class<?> type, Predicate<MethodInfo> methods, Class<?> advice)
       throws IOException, ClassNotFoundException {
-    byte[] classFile = ClassFiles.of(type);
+    return weave(type.getName(), ClassFiles.of(type), methods, advice);
+  }
+
+  /** Weaves {@code classFile}, the class {@code name}, and loads it where the JVM verifies it. */
+  private Class<?> weave(
+      String name, byte[] classFile, Predicate<MethodInfo> methods, Class<?> advice)
+      throws ClassNotFoundException {
     byte[] woven =
         Weaver.weave(
             classFile,
             TypeInfo.parse(classFile, getClass().getClassLoader()),
             List.of(new Weaver.Applied(methods, AdviceMethods.of(advice))));
     assertThat(woven).isNotNull();
-    return ClassFiles.define(type.getName(), woven, getClass().getClassLoader());
+    return ClassFiles.define(name, woven, getClass().getClassLoader());
   }
 }
