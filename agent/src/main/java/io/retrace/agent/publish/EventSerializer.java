@@ -33,6 +33,7 @@ public final class EventSerializer implements Serializer<RecordedEvent> {
   private AvroSerializer<RecordedEvent> avro;
   private boolean direct;
   private final ArrayEncoder encoder = new ArrayEncoder();
+  private final EventEncoder eventEncoder = new EventEncoder();
 
   /** The topic whose header is known, and that header. */
   private String headerTopic;
@@ -75,7 +76,7 @@ public final class EventSerializer implements Serializer<RecordedEvent> {
     }
     try {
       encoder.writeFixed(header, 0, header.length);
-      if (EventEncoder.write(event, encoder)) {
+      if (eventEncoder.write(event, encoder)) {
         return encoder.toByteArray();
       }
     } catch (IOException | RuntimeException e) {

@@ -31,6 +31,8 @@ public final class FileSink implements EventSink {
    */
   private final ArrayEncoder encoder = new ArrayEncoder();
 
+  private final EventEncoder eventEncoder = new EventEncoder();
+
   public FileSink(Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
@@ -45,7 +47,7 @@ public final class FileSink implements EventSink {
   public void write(List<RecordedEvent> events) throws IOException {
     for (RecordedEvent e : events) {
       encoder.reset();
-      if (!EventEncoder.write(e, encoder)) {
+      if (!eventEncoder.write(e, encoder)) {
         // A value the direct encoding does not know: the datum writer encodes it or says why not.
         encoder.reset();
         datumWriter.write(e, encoder);

@@ -165,10 +165,30 @@ class EventEncoderTest {
             null);
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(new ByteArrayOutputStream(), null);
 
-    assertThat(EventEncoder.write(event(EventKind.JDBC, call, "s-1", null), encoder)).isFalse();
+    assertThat(new EventEncoder().write(event(EventKind.JDBC, call, "s-1", null), encoder))
+        .isFalse();
+  }
+
+  @Test
+  void oneEncoderWritesEachEventsOwnOriginWhenTheOriginChanges() throws IOException {
+    EventEncoder events = new EventEncoder();
+    Origin other =
+        new Origin("billing", null, null, "host-2", "pod-7", null, null, null, "a-2", 7L);
+    ValueRead read = new ValueRead(ValueSource.UUID, null, null, "3f2a");
+    RecordedEvent first = event(EventKind.VALUE_READ, read, "s-1", null);
+    RecordedEvent second = event(EventKind.VALUE_READ, read, "s-2", null);
+    second.setOrigin(other);
+    for (RecordedEvent e : List.of(first, first, second, first)) {
+      assertEncodesLikeDatumWriter(e, events);
+    }
   }
 
   private static void assertEncodesLikeDatumWriter(RecordedEvent event) throws IOException {
+    assertEncodesLikeDatumWriter(event, new EventEncoder());
+  }
+
+  private static void assertEncodesLikeDatumWriter(RecordedEvent event, EventEncoder events)
+      throws IOException {
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     BinaryEncoder viaWriter = EncoderFactory.get().binaryEncoder(expected, null);
     new SpecificDatumWriter<>(RecordedEvent.class).write(event, viaWriter);
@@ -176,7 +196,7 @@ class EventEncoderTest {
 
     ByteArrayOutputStream actual = new ByteArrayOutputStream();
     BinaryEncoder direct = EncoderFactory.get().binaryEncoder(actual, null);
-    assertThat(EventEncoder.write(event, direct)).isTrue();
+    assertThat(events.write(event, direct)).isTrue();
     direct.flush();
 
     assertThat(actual.toByteArray()).isEqualTo(expected.toByteArray());
