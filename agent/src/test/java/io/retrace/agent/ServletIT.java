@@ -38,14 +38,18 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.commons.ClassRemapper;
 
 /**
  * The packaged agent on the servlet example ({@code io.retrace.examples.servlet}), one JVM per
- * container: Tomcat 11 with the servlet API on the application class path, and Jetty 12 with the
+ * container: Tomcat 11 with the servlet API on the application class path, Jetty 12 with the
  * servlet API and the application in a child-first class loader the agent cannot see (the layout of
- * a WAR or a Spring Boot jar). Each JVM gets the same requests twice: first while the agent is
- * attached but idle, then while it records (started through the admin endpoint). The client gets
- * the same bytes both times, and each recorded request is checked field by field.
+ * a WAR or a Spring Boot jar), and Tomcat 9 (Servlet 4, {@code javax.servlet}) in the same layout,
+ * with the example renamed to {@code javax.servlet} as it loads. Each JVM gets the same requests
+ * twice: first while the agent is attached but idle, then while it records (started through the
+ * admin endpoint). The client gets the same bytes both times, and each recorded request is checked
+ * field by field.
  */
 class ServletIT {
   private static final String TOKEN = "servlet-admin-token-0123456789";
@@ -102,6 +106,35 @@ class ServletIT {
             "-Dchild.main=io.retrace.examples.servlet.JettyCatalogService")) {
       exercise(app, out);
     }
+  }
+
+  @Test
+  void recordsServletRequestsOnTomcat9WithTheJavaxServletApi() throws Exception {
+    Path out = dir.resolve("tomcat9.avro");
+    String childClasspath =
+        System.getProperty("retrace.tomcat9.classpath")
+            + File.pathSeparator
+            + System.getProperty("retrace.examples.classpath");
+    try (AgentProcess app =
+        AgentProcess.start(
+            dir,
+            Path.of(System.getProperty("java.home")),
+            agentArgs(out),
+            List.of(
+                System.getProperty("retrace.test.classes"),
+                jarOf(ClassReader.class),
+                jarOf(ClassRemapper.class)),
+            ChildFirstMain.class.getName(),
+            "-Dchild.classpath=" + childClasspath,
+            "-Dchild.javax=io.retrace.examples.",
+            "-Dchild.main=io.retrace.examples.servlet.CatalogService")) {
+      assertThat(app.output()).doesNotContain("unrecorded");
+      exercise(app, out);
+    }
+  }
+
+  private static String jarOf(Class<?> type) throws Exception {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
 
   private static String agentArgs(Path out) {

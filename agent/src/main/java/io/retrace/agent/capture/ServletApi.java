@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 /**
  * The servlet API as the agent uses it, in JDK types only. Implemented by {@code
  * io.retrace.agent.servlet.JakartaServletApi}, which is compiled against {@code jakarta.servlet}
- * and loaded beside the application's copy of it (see {@link ServletApis}); the agent's own class
- * loader need not see the servlet API at all. Requests and responses travel as {@code Object}.
+ * (and renamed for {@code javax.servlet}) and loaded beside the application's copy of it (see
+ * {@link ServletApis}); the agent's own class loader need not see the servlet API at all. Requests
+ * and responses travel as {@code Object}.
  */
 public interface ServletApi {
   /** A request header, or null. */

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Inbound HTTP on Jakarta Servlet containers (Tomcat, Jetty, and so Spring MVC): {@code
+ * Inbound HTTP on servlet containers (Tomcat, Jetty, and so Spring MVC), Jakarta ({@code
+ * jakarta.servlet}) and Java EE ({@code javax.servlet}) alike: {@code
  * HttpServlet.service(HttpServletRequest, HttpServletResponse)} and every override of it ({@code
  * FrameworkServlet}'s, an application's). Only class loaders that see the servlet API are looked
  * at; there a type is matched cheaply first — {@code HttpServlet} by name, or a class that declares
@@ -25,31 +26,35 @@ import java.util.function.Predicate;
  * the request that is already recorded.
  */
 public final class ServletRecorder implements Recorder {
-  private static final String HTTP_SERVLET = "jakarta.servlet.http.HttpServlet";
-
-  private static final Predicate<MethodInfo> SERVICE =
-      named("service")
-          .and(takesArguments(2))
-          .and(takesArgument(0, "jakarta.servlet.http.HttpServletRequest"))
-          .and(takesArgument(1, "jakarta.servlet.http.HttpServletResponse"))
-          .and(not(isAbstract()));
+  /** Servlet 5 and later, and Servlet 4 and earlier (Tomcat 9, Jetty 9 and 10, Spring Boot 2). */
+  private static final List<String> NAMESPACES = List.of("jakarta.servlet", "javax.servlet");
 
   @Override
   public String name() {
-    return "jakarta-servlet";
+    return "servlet";
   }
 
   @Override
   public List<Target> targets() {
-    return List.of(
-        Target.where(
-                name -> true,
-                typeNamed(HTTP_SERVLET)
-                    .or(
-                        declaresMethod(named("service").and(takesArguments(2)))
-                            .and(hasSuperType(HTTP_SERVLET))))
-            .inLoadersSeeing(HTTP_SERVLET)
-            .advice(SERVICE, ServletAdvice.class)
-            .startsSessions());
+    return NAMESPACES.stream().map(ServletRecorder::target).toList();
+  }
+
+  private static Target target(String namespace) {
+    String httpServlet = namespace + ".http.HttpServlet";
+    Predicate<MethodInfo> service =
+        named("service")
+            .and(takesArguments(2))
+            .and(takesArgument(0, namespace + ".http.HttpServletRequest"))
+            .and(takesArgument(1, namespace + ".http.HttpServletResponse"))
+            .and(not(isAbstract()));
+    return Target.where(
+            name -> true,
+            typeNamed(httpServlet)
+                .or(
+                    declaresMethod(named("service").and(takesArguments(2)))
+                        .and(hasSuperType(httpServlet))))
+        .inLoadersSeeing(httpServlet)
+        .advice(service, ServletAdvice.class)
+        .startsSessions();
   }
 }

@@ -7,6 +7,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServletApisTest {
@@ -25,7 +26,7 @@ class ServletApisTest {
       assertThat(request).isNotSameAs(HttpServletRequest.class);
 
       ClassLoader helpers =
-          new ServletApis.HelperLoader(application, ServletApis.class.getClassLoader());
+          new ServletApis.HelperLoader(application, ServletApis.class.getClassLoader(), false);
       Class<?> implementation = Class.forName(HELPERS + "JakartaServletApi", true, helpers);
       Class<?> wrapper = Class.forName(HELPERS + "RecordingRequest", true, helpers);
 
@@ -34,6 +35,41 @@ class ServletApisTest {
           .isInstanceOf(ServletApi.class);
       assertThat(request.isAssignableFrom(wrapper)).isTrue();
       assertThat(wrapper.getSuperclass().getClassLoader()).isSameAs(application);
+    }
+  }
+
+  /** Servlet 4 and earlier: the same helpers, renamed to javax.servlet as they are defined. */
+  @Test
+  void helpersRenamedToJavaxLinkAgainstAServlet4Api() throws Exception {
+    URL api =
+        javax.servlet.http.HttpServletRequest.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation();
+    try (URLClassLoader application =
+        new URLClassLoader(new URL[] {api}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> request = application.loadClass("javax.servlet.http.HttpServletRequest");
+      ClassLoader helpers =
+          new ServletApis.HelperLoader(application, ServletApis.class.getClassLoader(), true);
+      for (String helper :
+          List.of(
+              "JakartaServletApi",
+              "RecordingRequest",
+              "RecordingResponse",
+              "TeeInputStream",
+              "TeeOutputStream",
+              "CompletionListener")) {
+        // Linking verifies each helper against the javax types it now names.
+        Class<?> type = Class.forName(HELPERS + helper, true, helpers);
+        assertThat(type.getDeclaredMethods()).isNotEmpty();
+      }
+      Class<?> wrapper = Class.forName(HELPERS + "RecordingRequest", true, helpers);
+      assertThat(request.isAssignableFrom(wrapper)).isTrue();
+      assertThat(
+              Class.forName(HELPERS + "JakartaServletApi", true, helpers)
+                  .getDeclaredConstructor()
+                  .newInstance())
+          .isInstanceOf(ServletApi.class);
     }
   }
 
