@@ -70,6 +70,7 @@ public final class AgentMain {
           "ValueAdvice$Uuid",
           "ValueAdvice$Clock",
           "ValueAdvice$Random",
+          "ValueAdvice$Millis",
           "ExecutorAdvice",
           "ExecutorAdvice$Execute",
           "ExecutorAdvice$NewVirtualThread",

@@ -61,6 +61,39 @@ public final class ValueAdvice {
     }
   }
 
+  /**
+   * {@code System.currentTimeMillis()}: not advice, since the JDK's method is a native intrinsic
+   * that no advice can wrap, but what the application's own calls to it are rewritten to call
+   * ({@code CallRedirect}). Idle, it costs the one volatile read beside the real call.
+   */
+  public static final class Millis {
+    private Millis() {}
+
+    public static long currentTimeMillis() {
+      return Dispatch.mode == Dispatch.OFF ? System.currentTimeMillis() : recordedOrReplayed();
+    }
+
+    /** Called by the application's code directly, not from woven advice: must never throw. */
+    private static long recordedOrReplayed() {
+      try {
+        if (Dispatch.mode == Dispatch.REPLAY
+            && Dispatch.hooks.replayValue(Sources.CURRENT_TIME_MILLIS, SITE)
+                instanceof Long replayed) {
+          return replayed;
+        }
+        long now = System.currentTimeMillis();
+        if (Dispatch.mode == Dispatch.RECORD) {
+          Dispatch.hooks.value(Sources.CURRENT_TIME_MILLIS, SITE, now);
+        }
+        return now;
+      } catch (Throwable t) {
+        return System.currentTimeMillis();
+      }
+    }
+
+    private static final String SITE = "java.lang.System#currentTimeMillis";
+  }
+
   /** {@code nextInt/nextLong/nextDouble/nextBoolean} on Random, SecureRandom, ThreadLocalRandom. */
   public static final class Random {
     private Random() {}

@@ -1,5 +1,6 @@
 package io.retrace.agent.recorder;
 
+import io.retrace.agent.weave.CallRedirect;
 import java.util.List;
 
 /**
@@ -13,4 +14,12 @@ public interface Recorder {
 
   /** The types this recorder instruments, each with the advice for its methods. */
   List<Target> targets();
+
+  /**
+   * Calls to methods that advice cannot reach (native intrinsics), rewritten in every class outside
+   * the JDK's and the agent's class loaders to call a hook in {@code io.retrace.agent.bootstrap}.
+   */
+  default List<CallRedirect> redirects() {
+    return List.of();
+  }
 }

@@ -2,6 +2,7 @@ package io.retrace.agent.recorder;
 
 import io.retrace.agent.bootstrap.Dispatch;
 import io.retrace.agent.weave.AdviceMethods;
+import io.retrace.agent.weave.CallRedirect;
 import io.retrace.agent.weave.TypeInfo;
 import io.retrace.agent.weave.Weaver;
 import java.lang.instrument.ClassFileTransformer;
@@ -26,7 +27,9 @@ import java.util.logging.Logger;
  * installed. A loaded class costs one name lookup unless its name and class loader make it a
  * candidate; only a candidate's class file is read (its header and method list), and only a match
  * is rewritten by the {@link Weaver} (calls to the advice woven into the methods it declares, so
- * that no class changes shape and retransformation can apply it).
+ * that no class changes shape and retransformation can apply it). The recorders' {@link
+ * CallRedirect}s apply to the classes of every loader but the JDK's and the agent's: a byte search
+ * of the class file for the called method's name, and only a class that has it is parsed.
  */
 public final class RecorderTransformer implements ClassFileTransformer {
   private static final Logger log = Logger.getLogger(RecorderTransformer.class.getName());
@@ -37,8 +40,13 @@ public final class RecorderTransformer implements ClassFileTransformer {
   /** The agent's own classes, never instrumented. */
   private static final String AGENT_PACKAGE = "io.retrace.agent.";
 
+  private static final String AGENT_INTERNAL_PACKAGE = AGENT_PACKAGE.replace('.', '/');
+
   private final Map<String, List<Target>> byName = new HashMap<>();
   private final List<Target> patterns = new ArrayList<>();
+
+  /** Calls rewritten in every class outside the JDK's and the agent's loaders. */
+  private final List<CallRedirect> redirects = new ArrayList<>();
 
   /** The names in {@link #byName}, as the JVM hands them to a transformer. */
   private final Set<String> internalNames = new HashSet<>();
@@ -61,6 +69,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
 
   RecorderTransformer(List<Recorder> recorders) {
     for (Recorder recorder : recorders) {
+      redirects.addAll(recorder.redirects());
       for (Target target : recorder.targets()) {
         if (target.names().isEmpty()) {
           patterns.add(target);
@@ -246,9 +255,15 @@ public final class RecorderTransformer implements ClassFileTransformer {
     if (internalName == null) {
       return null; // a hidden class: never a target
     }
+    boolean jdk = loader == null || loader == ClassLoader.getPlatformClassLoader();
+    boolean redirect =
+        !jdk
+            && !redirects.isEmpty()
+            && !internalName.startsWith(AGENT_INTERNAL_PACKAGE)
+            && loader != RecorderTransformer.class.getClassLoader()
+            && CallRedirect.mayCall(classFile, redirects);
     // Most classes a JVM loads are the JDK's, and no target names them: nothing else to do.
-    if ((loader == null || loader == ClassLoader.getPlatformClassLoader() || patterns.isEmpty())
-        && !internalNames.contains(internalName)) {
+    if ((jdk || patterns.isEmpty()) && !internalNames.contains(internalName) && !redirect) {
       return null;
     }
     String name = internalName.replace('/', '.');
@@ -261,7 +276,15 @@ public final class RecorderTransformer implements ClassFileTransformer {
     boolean entered = Dispatch.enter();
     try {
       List<Target> candidates = candidates(name, loader);
-      return candidates.isEmpty() ? null : instrument(name, loader, classFile, candidates);
+      byte[] woven = candidates.isEmpty() ? null : instrument(name, loader, classFile, candidates);
+      if (redirect) {
+        byte[] redirected = CallRedirect.apply(woven != null ? woven : classFile, redirects);
+        if (redirected != null) {
+          log.log(Level.FINE, "Retrace redirected calls in {0}", name);
+          woven = redirected;
+        }
+      }
+      return woven;
     } catch (Throwable t) {
       log.log(Level.FINE, "Retrace could not instrument " + name, t);
       return null;

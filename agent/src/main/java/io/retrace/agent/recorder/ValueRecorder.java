@@ -9,14 +9,17 @@ import static io.retrace.agent.weave.Matchers.takesArguments;
 import static java.util.function.Predicate.not;
 
 import io.retrace.agent.bootstrap.ValueAdvice;
+import io.retrace.agent.weave.CallRedirect;
 import java.util.List;
 
 /**
  * Nondeterministic values: {@code UUID.randomUUID()}, the system clock behind every {@code
  * java.time} {@code now()} (they all end in the package-private {@code Clock.currentInstant()}:
  * {@code Instant.now()}, {@code LocalDateTime.now()}, {@code Clock.systemUTC().instant()}), and
- * {@code Random}/{@code SecureRandom}/{@code ThreadLocalRandom} reads. In replay mode the recorded
- * value is returned instead of the real one.
+ * {@code Random}/{@code SecureRandom}/{@code ThreadLocalRandom} reads, and {@code
+ * System.currentTimeMillis()}: a native intrinsic, so the application's calls to it (and method
+ * references, {@code System::currentTimeMillis}) are rewritten to call {@link ValueAdvice.Millis}.
+ * In replay mode the recorded value is returned instead of the real one.
  */
 public final class ValueRecorder implements Recorder {
   @Override
@@ -44,5 +47,15 @@ public final class ValueRecorder implements Recorder {
                     .and(not(returns("void"))),
                 ValueAdvice.Random.class)
             .recordsOnlyInSessions());
+  }
+
+  @Override
+  public List<CallRedirect> redirects() {
+    return List.of(
+        new CallRedirect(
+            "java/lang/System",
+            "currentTimeMillis",
+            "()J",
+            ValueAdvice.Millis.class.getName().replace('.', '/')));
   }
 }
