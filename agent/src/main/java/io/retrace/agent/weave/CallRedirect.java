@@ -1,6 +1,5 @@
 package io.retrace.agent.weave;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -19,24 +18,57 @@ import org.objectweb.asm.Opcodes;
  * added, so an already loaded class can be retransformed with it.
  *
  * @param owner the called method's class, internal name ({@code java/lang/System})
- * @param name the called method's name
+ * @param name the called method's name, ASCII
  * @param descriptor the called method's descriptor
  * @param target the class, internal name, whose static method of the same name and descriptor is
  *     called instead; it must be visible to every class rewritten (the agent's bootstrap classes)
  */
 public record CallRedirect(String owner, String name, String descriptor, String target) {
+  public CallRedirect {
+    if (!name.chars().allMatch(c -> c > 0 && c < 128)) {
+      throw new IllegalArgumentException("not an ASCII method name: " + name);
+    }
+  }
+
   /**
-   * Whether {@code classFile} may call one of {@code redirects}: a byte search for their names,
-   * which every class file that calls a method holds in its constant pool. False is certain; true
-   * is checked by {@link #apply}.
+   * Whether {@code classFile} may call one of {@code redirects}: whether its constant pool holds
+   * one of their names, which every class file that calls a method does. False is certain; true is
+   * checked by {@link #apply}. Walks the pool's entries, comparing only the strings of the names'
+   * lengths: every class the application loads is asked, before anything else reads it.
    */
   public static boolean mayCall(byte[] classFile, List<CallRedirect> redirects) {
-    for (CallRedirect r : redirects) {
-      if (contains(classFile, r.nameBytes())) {
-        return true;
+    try {
+      int count = u2(classFile, 8);
+      int i = 10;
+      for (int entry = 1; entry < count; entry++) {
+        int tag = classFile[i];
+        switch (tag) {
+          case 1 -> { // Utf8
+            int length = u2(classFile, i + 1);
+            for (CallRedirect r : redirects) {
+              if (r.name.length() == length && holds(classFile, i + 3, r.name)) {
+                return true;
+              }
+            }
+            i += 3 + length;
+          }
+          case 3, 4 -> i += 5; // Integer, Float
+          case 5, 6 -> { // Long, Double: two entries
+            i += 9;
+            entry++;
+          }
+          case 7, 8, 16, 19, 20 -> i += 3; // Class, String, MethodType, Module, Package
+          case 9, 10, 11, 12, 17, 18 -> i += 5; // refs, NameAndType, Dynamic, InvokeDynamic
+          case 15 -> i += 4; // MethodHandle
+          default -> {
+            return false; // not a class file this JVM loads: left as it is
+          }
+        }
       }
+      return false;
+    } catch (ArrayIndexOutOfBoundsException truncated) {
+      return false;
     }
-    return false;
   }
 
   /** {@code classFile} with every call to one of {@code redirects} rewritten, or null if none. */
@@ -58,10 +90,6 @@ public record CallRedirect(String owner, String name, String descriptor, String 
         },
         0);
     return changed[0] ? writer.toByteArray() : null;
-  }
-
-  private byte[] nameBytes() {
-    return name.getBytes(StandardCharsets.UTF_8);
   }
 
   private boolean matches(String owner, String name, String descriptor) {
@@ -123,20 +151,17 @@ public record CallRedirect(String owner, String name, String descriptor, String 
     }
   }
 
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    byte first = needle[0];
-    outer:
-    for (int i = 0, last = haystack.length - needle.length; i <= last; i++) {
-      if (haystack[i] != first) {
-        continue;
+  private static int u2(byte[] b, int i) {
+    return ((b[i] & 0xff) << 8) | (b[i + 1] & 0xff);
+  }
+
+  /** Whether the modified UTF-8 at {@code i} is {@code ascii}, an ASCII name of the same length. */
+  private static boolean holds(byte[] b, int i, String ascii) {
+    for (int k = 0; k < ascii.length(); k++) {
+      if (b[i + k] != ascii.charAt(k)) {
+        return false;
       }
-      for (int j = 1; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return true;
     }
-    return false;
+    return true;
   }
 }

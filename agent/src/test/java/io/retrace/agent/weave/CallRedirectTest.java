@@ -47,7 +47,7 @@ class CallRedirectTest {
     }
 
     public static long nanoTime() {
-      return System.nanoTime();
+      return System.nanoTime() + 1_234_567_890_123L;
     }
 
     public static long currentTimeMillis() {
@@ -68,12 +68,32 @@ class CallRedirectTest {
     }
   }
 
-  /** Reads no clock. */
+  /** Reads no clock; its constant pool has entries of every width, and a shorter look-alike. */
   public static final class NoClock {
     private NoClock() {}
 
+    public static long big() {
+      return 1_234_567_890_123L;
+    }
+
+    public static double ratio() {
+      return 0.75d;
+    }
+
+    public static float third() {
+      return 0.33f;
+    }
+
     public static int answer() {
-      return 42;
+      return 123_456_789;
+    }
+
+    public static String lookAlike() {
+      return "currentTimeMilli";
+    }
+
+    public static LongSupplier nanos() {
+      return System::nanoTime;
     }
   }
 
@@ -90,7 +110,7 @@ class CallRedirectTest {
     assertThat(call(type, "direct")).isEqualTo(42L);
     assertThat(type.getMethod("inALoop", int.class).invoke(null, 3)).isEqualTo(126L);
     assertThat(call(type, "viaMethodReference")).isEqualTo(42L);
-    assertThat((long) call(type, "nanoTime")).isNotEqualTo(42L);
+    assertThat((long) call(type, "nanoTime")).isNotEqualTo(42L + 1_234_567_890_123L);
     assertThat(call(type, "ownMethodOfTheSameName")).isEqualTo(-1L);
     // The original class, untouched, reads the real clock.
     assertThat(ClockUser.direct()).isGreaterThan(1_700_000_000_000L);

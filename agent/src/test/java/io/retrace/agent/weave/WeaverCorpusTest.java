@@ -15,6 +15,11 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Weaves every method of every class of real libraries on the test class path (javac output of many
@@ -56,6 +61,17 @@ class WeaverCorpusTest {
         "org.apache.avro.Schema"
       })
   void everyWovenClassOfALibraryPassesTheJvmsVerifier(String classOfTheJar) throws Exception {
+    // The clock calls are redirected too, after the weaving, as the agent's transformer does.
+    List<CallRedirect> clock =
+        List.of(
+            new CallRedirect(
+                "java/lang/System",
+                "currentTimeMillis",
+                "()J",
+                CallRedirectTest.FixedClock.class.getName().replace('.', '/')));
+    int callers = 0;
+    int redirected = 0;
+    List<String> missed = new ArrayList<>();
     ClassLoader parent = getClass().getClassLoader();
     Path jar = jarOf(Class.forName(classOfTheJar, false, parent));
     AdviceMethods advice = AdviceMethods.of(EverythingAdvice.class);
@@ -76,7 +92,22 @@ class WeaverCorpusTest {
         byte[] rewritten =
             Weaver.weave(classFile, type, List.of(new Weaver.Applied(m -> true, advice)));
         // A class with nothing to weave (only constructors, say) joins the library as it is.
-        woven.put(type.name(), rewritten == null ? classFile : rewritten);
+        byte[] result = rewritten == null ? classFile : rewritten;
+        boolean calls = callsTheClock(classFile);
+        callers += calls ? 1 : 0;
+        if (CallRedirect.mayCall(classFile, clock)) {
+          byte[] out = CallRedirect.apply(result, clock);
+          if (out != null) {
+            result = out;
+            redirected++;
+          }
+        } else if (calls) {
+          missed.add(name);
+        }
+        if (callsTheClock(result)) {
+          missed.add(name + " (still calls it)");
+        }
+        woven.put(type.name(), result);
         methods += (int) type.methods().stream().filter(MethodInfo::isWeavable).count();
       }
     }
@@ -96,7 +127,48 @@ class WeaverCorpusTest {
       }
     }
     assertThat(failures).as("%d classes, %d methods woven", woven.size(), methods).isEmpty();
+    assertThat(missed).as("clock calls left in place").isEmpty();
+    assertThat(redirected).as("classes redirected").isEqualTo(callers);
     assertThat(methods).as("methods woven").isGreaterThan(2_000);
+  }
+
+  /** Whether a class calls System.currentTimeMillis or refers to it as a method handle. */
+  private static boolean callsTheClock(byte[] classFile) {
+    boolean[] found = new boolean[1];
+    new ClassReader(classFile)
+        .accept(
+            new ClassVisitor(Opcodes.ASM9) {
+              @Override
+              public MethodVisitor visitMethod(
+                  int access, String name, String desc, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                  @Override
+                  public void visitMethodInsn(
+                      int opcode, String owner, String name, String desc, boolean itf) {
+                    found[0] |= isClock(owner, name);
+                  }
+
+                  @Override
+                  public void visitInvokeDynamicInsn(
+                      String name, String desc, Handle bootstrap, Object... arguments) {
+                    for (Object a : arguments) {
+                      found[0] |= a instanceof Handle h && isClock(h.getOwner(), h.getName());
+                    }
+                  }
+
+                  @Override
+                  public void visitLdcInsn(Object value) {
+                    found[0] |= value instanceof Handle h && isClock(h.getOwner(), h.getName());
+                  }
+                };
+              }
+            },
+            0);
+    return found[0];
+  }
+
+  private static boolean isClock(String owner, String name) {
+    return owner.equals("java/lang/System") && name.equals("currentTimeMillis");
   }
 
   /** Defines the woven classes itself, first; everything else comes from its parent. */
