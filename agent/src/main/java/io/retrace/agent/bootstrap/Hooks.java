@@ -10,6 +10,12 @@ public interface Hooks {
   void value(int source, String site, Object value);
 
   /**
+   * As {@link #value} for a {@code long}, boxed only if it is recorded: a clock read outside any
+   * session, the common case, allocates nothing.
+   */
+  void longValue(int source, String site, long value);
+
+  /**
    * In replay mode: the recorded value for the next read of {@code site}, or null to let the real
    * call run (nothing recorded for it).
    */
@@ -90,6 +96,9 @@ public interface Hooks {
       new Hooks() {
         @Override
         public void value(int source, String site, Object value) {}
+
+        @Override
+        public void longValue(int source, String site, long value) {}
 
         @Override
         public Object replayValue(int source, String site) {

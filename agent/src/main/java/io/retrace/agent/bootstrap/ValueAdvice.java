@@ -70,20 +70,21 @@ public final class ValueAdvice {
     private Millis() {}
 
     public static long currentTimeMillis() {
-      return Dispatch.mode == Dispatch.OFF ? System.currentTimeMillis() : recordedOrReplayed();
+      int mode = Dispatch.mode;
+      return mode == Dispatch.OFF ? System.currentTimeMillis() : recordedOrReplayed(mode);
     }
 
     /** Called by the application's code directly, not from woven advice: must never throw. */
-    private static long recordedOrReplayed() {
+    private static long recordedOrReplayed(int mode) {
       try {
-        if (Dispatch.mode == Dispatch.REPLAY
+        if (mode == Dispatch.REPLAY
             && Dispatch.hooks.replayValue(Sources.CURRENT_TIME_MILLIS, SITE)
                 instanceof Long replayed) {
           return replayed;
         }
         long now = System.currentTimeMillis();
-        if (Dispatch.mode == Dispatch.RECORD) {
-          Dispatch.hooks.value(Sources.CURRENT_TIME_MILLIS, SITE, now);
+        if (mode == Dispatch.RECORD) {
+          Dispatch.hooks.longValue(Sources.CURRENT_TIME_MILLIS, SITE, now);
         }
         return now;
       } catch (Throwable t) {

@@ -52,11 +52,25 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
+  public void longValue(int source, String site, long value) {
+    SessionContext ctx = SessionContext.current();
+    if (ctx != null && !ctx.inDependency) {
+      recordValue(source, site, value, ctx);
+    }
+  }
+
+  @Override
   public void value(int source, String site, Object value) {
     // Clock and random reads matter only for a request's replay; outside a session they are the
     // noise of logging frameworks and pools.
     SessionContext ctx = SessionContext.current();
-    if (ctx == null || ctx.inDependency || !Dispatch.enter()) {
+    if (ctx != null && !ctx.inDependency) {
+      recordValue(source, site, value, ctx);
+    }
+  }
+
+  private void recordValue(int source, String site, Object value, SessionContext ctx) {
+    if (!Dispatch.enter()) {
       return;
     }
     try {
