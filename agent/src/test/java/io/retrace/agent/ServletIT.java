@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,19 +92,9 @@ class ServletIT {
   @Test
   void recordsServletRequestsOnJettyWithTheServletApiOutOfTheAgentsSight() throws Exception {
     Path out = dir.resolve("jetty.avro");
-    String childClasspath =
-        System.getProperty("retrace.jetty.classpath")
-            + File.pathSeparator
-            + System.getProperty("retrace.examples.classpath");
     try (AgentProcess app =
-        AgentProcess.start(
-            dir,
-            Path.of(System.getProperty("java.home")),
-            agentArgs(out),
-            List.of(System.getProperty("retrace.test.classes")),
-            ChildFirstMain.class.getName(),
-            "-Dchild.classpath=" + childClasspath,
-            "-Dchild.main=io.retrace.examples.servlet.JettyCatalogService")) {
+        startChildFirst(
+            out, "retrace.jetty.classpath", "io.retrace.examples.servlet.JettyCatalogService")) {
       exercise(app, out);
     }
   }
@@ -111,26 +102,41 @@ class ServletIT {
   @Test
   void recordsServletRequestsOnTomcat9WithTheJavaxServletApi() throws Exception {
     Path out = dir.resolve("tomcat9.avro");
-    String childClasspath =
-        System.getProperty("retrace.tomcat9.classpath")
-            + File.pathSeparator
-            + System.getProperty("retrace.examples.classpath");
     try (AgentProcess app =
-        AgentProcess.start(
-            dir,
-            Path.of(System.getProperty("java.home")),
-            agentArgs(out),
-            List.of(
-                System.getProperty("retrace.test.classes"),
-                jarOf(ClassReader.class),
-                jarOf(ClassRemapper.class)),
-            ChildFirstMain.class.getName(),
-            "-Dchild.classpath=" + childClasspath,
-            "-Dchild.javax=io.retrace.examples.",
-            "-Dchild.main=io.retrace.examples.servlet.CatalogService")) {
+        startChildFirst(
+            out,
+            "retrace.tomcat9.classpath",
+            "io.retrace.examples.servlet.CatalogService",
+            "-Dchild.javax=io.retrace.examples.")) {
       assertThat(app.output()).doesNotContain("unrecorded");
       exercise(app, out);
     }
+  }
+
+  /**
+   * The servlet example's {@code main} in {@link ChildFirstMain}'s child-first loader, over the
+   * class path in system property {@code container} and the example's.
+   */
+  private AgentProcess startChildFirst(
+      Path out, String container, String main, String... childOptions) throws Exception {
+    List<String> options = new ArrayList<>();
+    options.add(
+        "-Dchild.classpath="
+            + System.getProperty(container)
+            + File.pathSeparator
+            + System.getProperty("retrace.examples.classpath"));
+    options.add("-Dchild.main=" + main);
+    options.addAll(List.of(childOptions));
+    return AgentProcess.start(
+        dir,
+        Path.of(System.getProperty("java.home")),
+        agentArgs(out),
+        List.of(
+            System.getProperty("retrace.test.classes"),
+            jarOf(ClassReader.class),
+            jarOf(ClassRemapper.class)),
+        ChildFirstMain.class.getName(),
+        options.toArray(String[]::new));
   }
 
   private static String jarOf(Class<?> type) throws Exception {
