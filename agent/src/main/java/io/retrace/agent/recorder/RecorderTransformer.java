@@ -28,8 +28,8 @@ import java.util.logging.Logger;
  * candidate; only a candidate's class file is read (its header and method list), and only a match
  * is rewritten by the {@link Weaver} (calls to the advice woven into the methods it declares, so
  * that no class changes shape and retransformation can apply it). The recorders' {@link
- * CallRedirect}s apply to the classes of every loader but the JDK's and the agent's: a byte search
- * of the class file for the called method's name, and only a class that has it is parsed.
+ * CallRedirect}s apply to the classes of every loader but the JDK's and the agent's: the constant
+ * pool is walked for the called method's name, and only a class that has it is read further.
  */
 public final class RecorderTransformer implements ClassFileTransformer {
   private static final Logger log = Logger.getLogger(RecorderTransformer.class.getName());

@@ -66,11 +66,16 @@ public record CallRedirect(String owner, String name, String descriptor, String 
     if (pool == null) {
       return null;
     }
-    Set<Integer> calls = pool.methodRefs(redirects);
-    if (calls.isEmpty()) {
-      return null;
+    BitSet methods;
+    try {
+      Set<Integer> calls = pool.methodRefs(redirects);
+      if (calls.isEmpty()) {
+        return null;
+      }
+      methods = pool.handlesTo(calls) ? null : pool.methodsCalling(calls);
+    } catch (ArrayIndexOutOfBoundsException truncated) {
+      return null; // not a class file the JVM would load: left for it to reject
     }
-    BitSet methods = pool.handlesTo(calls) ? null : pool.methodsCalling(calls);
     if (methods != null && methods.isEmpty()) {
       return null;
     }
