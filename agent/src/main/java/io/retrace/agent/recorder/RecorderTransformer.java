@@ -136,6 +136,9 @@ public final class RecorderTransformer implements ClassFileTransformer {
       List<Target> candidates = candidates(c.getName(), c.getClassLoader());
       if (!candidates.isEmpty() && inst.isModifiableClass(c) && matchesLoaded(c, candidates)) {
         (beside && candidates.stream().allMatch(Target::onlyInSessions) ? later : now).add(c);
+      } else if (redirectsIn(c) && inst.isModifiableClass(c)) {
+        // What they record is recorded only in sessions: beside start-up, as the JDK's clock.
+        (beside ? later : now).add(c);
       }
     }
     // Released (or its thread started) before the rest, which may hold session-starting classes.
@@ -157,6 +160,26 @@ public final class RecorderTransformer implements ClassFileTransformer {
       thread.start();
     }
     retransform(inst, now);
+  }
+
+  /**
+   * Whether a loaded class makes a call that a redirect rewrites: its class file, read from its
+   * loader, is walked as a loading class's is. An agent that starts recording in a running
+   * application (a trigger, an attach) finds its classes loaded, and rewrites their calls too.
+   */
+  private boolean redirectsIn(Class<?> c) {
+    ClassLoader loader = c.getClassLoader();
+    if (redirects.isEmpty()
+        || loader == null
+        || loader == ClassLoader.getPlatformClassLoader()
+        || loader == RecorderTransformer.class.getClassLoader()
+        || c.getName().startsWith(AGENT_PACKAGE)
+        || c.isArray()
+        || c.isHidden()) {
+      return false;
+    }
+    byte[] classFile = TypeInfo.classFile(c.getName().replace('.', '/'), loader);
+    return classFile != null && CallRedirect.mayCall(classFile, redirects);
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
