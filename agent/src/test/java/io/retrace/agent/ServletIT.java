@@ -113,6 +113,21 @@ class ServletIT {
     }
   }
 
+  /** Servlet 3.1 has no mappings, so the record has no route; everything else is the same. */
+  @Test
+  void recordsServletRequestsOnTomcat85WithServlet31() throws Exception {
+    Path out = dir.resolve("tomcat85.avro");
+    try (AgentProcess app =
+        startChildFirst(
+            out,
+            "retrace.tomcat85.classpath",
+            "io.retrace.examples.servlet.CatalogService",
+            "-Dchild.javax=io.retrace.examples.")) {
+      assertThat(app.output()).doesNotContain("unrecorded");
+      exercise(app, out, null);
+    }
+  }
+
   /**
    * The servlet example's {@code main} in {@link ChildFirstMain}'s child-first loader, over the
    * class path in system property {@code container} and the example's.
@@ -184,6 +199,11 @@ class ServletIT {
   }
 
   private void exercise(AgentProcess app, Path out) throws Exception {
+    exercise(app, out, "/catalog/*");
+  }
+
+  /** {@code route}: the servlet mapping's pattern, or null where the API has no mappings. */
+  private void exercise(AgentProcess app, Path out, String route) throws Exception {
     String base = "http://127.0.0.1:" + number(PORT, app.output());
     int adminPort =
         await().atMost(Duration.ofSeconds(30)).until(() -> port(ADMIN, app), p -> p > 0);
@@ -201,7 +221,7 @@ class ServletIT {
     assertThat(events).noneMatch(e -> String.valueOf(e.getSessionId()).endsWith("-idle"));
     assertThat(kind(events, EventKind.HTTP_SERVER)).hasSize(recorded.size());
 
-    create(events, recorded.get("create"), base);
+    create(events, recorded.get("create"), base, route);
     anonymous(events, recorded.get("anonymous"));
     product(events, "product-rec", "/catalog/products/CRO-1", "CRO-1", recorded.get("product"));
     product(
@@ -230,13 +250,14 @@ class ServletIT {
         });
   }
 
-  private static void create(List<RecordedEvent> events, HttpResponse<byte[]> answer, String base) {
+  private static void create(
+      List<RecordedEvent> events, HttpResponse<byte[]> answer, String base, String route) {
     List<RecordedEvent> session = session(events, "create-rec");
     RecordedEvent inbound = only(session, EventKind.HTTP_SERVER);
     HttpExchange in = (HttpExchange) inbound.getPayload();
     assertThat(in.getMethod()).isEqualTo("POST");
     assertThat(in.getUrl()).isEqualTo(base + "/catalog/items");
-    assertThat(in.getRoute()).isEqualTo("/catalog/*");
+    assertThat(in.getRoute()).isEqualTo(route);
     assertThat(header(in.getRequestHeaders(), "X-Request-Id")).isEqualTo("create-rec");
     // As the container shows it to the application (Jetty writes the charset in lower case).
     assertThat(header(in.getRequestHeaders(), "Content-Type"))

@@ -15,11 +15,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** {@link ServletApi} on one copy of {@code jakarta.servlet}. Stateless. */
+/**
+ * {@link ServletApi} on one copy of {@code jakarta.servlet}, or of {@code javax.servlet} once
+ * renamed. Stateless but for what the API has.
+ */
 public final class JakartaServletApi implements ServletApi {
   /** Spring MVC's {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}: the route template. */
   private static final String SPRING_PATTERN =
       "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
+
+  /** Servlet 4 and later tell a request's mapping; Servlet 3.1 (Tomcat 8.5, Jetty 9.4) does not. */
+  private final boolean mappings = hasMappings();
+
+  private static boolean hasMappings() {
+    try {
+      HttpServletRequest.class.getMethod("getHttpServletMapping");
+      return true;
+    } catch (NoSuchMethodException servlet31) {
+      return false;
+    }
+  }
 
   @Override
   public String header(Object request, String name) {
@@ -82,9 +97,12 @@ public final class JakartaServletApi implements ServletApi {
         route((HttpServletRequest) requestObject));
   }
 
-  private static String route(HttpServletRequest request) {
+  private String route(HttpServletRequest request) {
     if (request.getAttribute(SPRING_PATTERN) instanceof String pattern) {
       return pattern;
+    }
+    if (!mappings) {
+      return null;
     }
     HttpServletMapping mapping = request.getHttpServletMapping();
     String pattern = mapping == null ? null : mapping.getPattern();
