@@ -39,6 +39,8 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.commons.ClassRemapper;
 
@@ -99,32 +101,22 @@ class ServletIT {
     }
   }
 
-  @Test
-  void recordsServletRequestsOnTomcat9WithTheJavaxServletApi() throws Exception {
-    Path out = dir.resolve("tomcat9.avro");
+  /**
+   * Tomcat 9 (Servlet 4) and 8.5 (Servlet 3.1), {@code javax.servlet}: the example renamed as it
+   * loads. Servlet 3.1 has no mappings, so its records have no route; everything else is the same.
+   */
+  @ParameterizedTest
+  @CsvSource({"retrace.tomcat9.classpath, /catalog/*", "retrace.tomcat85.classpath,"})
+  void recordsServletRequestsOnJavaxTomcats(String container, String route) throws Exception {
+    Path out = dir.resolve("javax.avro");
     try (AgentProcess app =
         startChildFirst(
             out,
-            "retrace.tomcat9.classpath",
+            container,
             "io.retrace.examples.servlet.CatalogService",
             "-Dchild.javax=io.retrace.examples.")) {
       assertThat(app.output()).doesNotContain("unrecorded");
-      exercise(app, out);
-    }
-  }
-
-  /** Servlet 3.1 has no mappings, so the record has no route; everything else is the same. */
-  @Test
-  void recordsServletRequestsOnTomcat85WithServlet31() throws Exception {
-    Path out = dir.resolve("tomcat85.avro");
-    try (AgentProcess app =
-        startChildFirst(
-            out,
-            "retrace.tomcat85.classpath",
-            "io.retrace.examples.servlet.CatalogService",
-            "-Dchild.javax=io.retrace.examples.")) {
-      assertThat(app.output()).doesNotContain("unrecorded");
-      exercise(app, out, null);
+      exercise(app, out, route);
     }
   }
 
