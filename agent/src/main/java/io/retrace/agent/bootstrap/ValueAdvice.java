@@ -67,6 +67,8 @@ public final class ValueAdvice {
    * ({@code CallRedirect}). Idle, it costs the one volatile read beside the real call.
    */
   public static final class Millis {
+    private static final String SITE = "java.lang.System#currentTimeMillis";
+
     private Millis() {}
 
     public static long currentTimeMillis() {
@@ -91,8 +93,6 @@ public final class ValueAdvice {
         return System.currentTimeMillis();
       }
     }
-
-    private static final String SITE = "java.lang.System#currentTimeMillis";
   }
 
   /** {@code nextInt/nextLong/nextDouble/nextBoolean} on Random, SecureRandom, ThreadLocalRandom. */

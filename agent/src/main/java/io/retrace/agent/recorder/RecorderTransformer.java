@@ -168,18 +168,21 @@ public final class RecorderTransformer implements ClassFileTransformer {
    * application (a trigger, an attach) finds its classes loaded, and rewrites their calls too.
    */
   private boolean redirectsIn(Class<?> c) {
-    ClassLoader loader = c.getClassLoader();
-    if (redirects.isEmpty()
-        || loader == null
-        || loader == ClassLoader.getPlatformClassLoader()
-        || loader == RecorderTransformer.class.getClassLoader()
-        || c.getName().startsWith(AGENT_PACKAGE)
-        || c.isArray()
-        || c.isHidden()) {
+    String internalName = c.getName().replace('.', '/');
+    if (c.isArray() || c.isHidden() || !redirectable(c.getClassLoader(), internalName)) {
       return false;
     }
-    byte[] classFile = TypeInfo.classFile(c.getName().replace('.', '/'), loader);
+    byte[] classFile = TypeInfo.classFile(internalName, c.getClassLoader());
     return classFile != null && CallRedirect.mayCall(classFile, redirects);
+  }
+
+  /** Whether the redirects apply to a class: any class but the JDK's and the agent's own. */
+  private boolean redirectable(ClassLoader loader, String internalName) {
+    return !redirects.isEmpty()
+        && loader != null
+        && loader != ClassLoader.getPlatformClassLoader()
+        && loader != RecorderTransformer.class.getClassLoader()
+        && !internalName.startsWith(AGENT_INTERNAL_PACKAGE);
   }
 
   private static boolean matchesLoaded(Class<?> c, List<Target> candidates) {
@@ -280,11 +283,7 @@ public final class RecorderTransformer implements ClassFileTransformer {
     }
     boolean jdk = loader == null || loader == ClassLoader.getPlatformClassLoader();
     boolean redirect =
-        !jdk
-            && !redirects.isEmpty()
-            && !internalName.startsWith(AGENT_INTERNAL_PACKAGE)
-            && loader != RecorderTransformer.class.getClassLoader()
-            && CallRedirect.mayCall(classFile, redirects);
+        redirectable(loader, internalName) && CallRedirect.mayCall(classFile, redirects);
     // Most classes a JVM loads are the JDK's, and no target names them: nothing else to do.
     if ((jdk || patterns.isEmpty()) && !internalNames.contains(internalName) && !redirect) {
       return null;
