@@ -217,6 +217,29 @@ class FieldRulesTest {
   }
 
   @Test
+  void aFindingInAParameterOrAValueReadNamesWhereItWasFound() {
+    // The scans' field names are made only when a scan finds something: this checks they still
+    // are, for parameters, system properties and keyless values.
+    Redactor r = redactor(V);
+    RecordedEvent update =
+        Events.event().jdbcUpdate("update users set email = ? where id = ?", List.of(), 1);
+    ((JdbcCall) update.getPayload())
+        .setParameters(
+            List.of(
+                JdbcParameter.newBuilder().setIndex(1).setValue("jane@example.com").build(),
+                JdbcParameter.newBuilder().setIndex(2).setValue(7L).build()));
+    RecordedEvent property =
+        Events.event().value(ValueSource.SYSTEM_PROPERTY, "System#getProperty", "jane@example.com");
+    ((ValueRead) property.getPayload()).setKey("owner");
+    RecordedEvent keyless =
+        Events.event().value(ValueSource.UUID, "UUID#randomUUID", "jane@example.com");
+
+    assertThat(notes(r.redact(update))).singleElement().asString().contains(" jdbc.param[1] ");
+    assertThat(notes(r.redact(property))).singleElement().asString().contains(" sysprop.owner ");
+    assertThat(notes(r.redact(keyless))).singleElement().asString().contains(" value ");
+  }
+
+  @Test
   void environmentReadsByKey() {
     Redactor r =
         redactor(V + "defaults:\n  rules:\n    - {name: home, env: [HOME], action: drop}\n");

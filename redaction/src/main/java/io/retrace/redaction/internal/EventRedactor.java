@@ -447,7 +447,7 @@ public final class EventRedactor {
     List<JdbcParameter> out = null;
     for (int i = 0; i < params.size(); i++) {
       JdbcParameter p = params.get(i);
-      String field = "jdbc.param[" + p.getIndex() + "]";
+      int index = p.getIndex();
       Scope.Rule rule = p.getName() == null ? null : scope.paramNames.get(p.getName());
       if (rule == null) {
         rule = scope.paramIndexes.get(p.getIndex());
@@ -455,13 +455,13 @@ public final class EventRedactor {
       Object value = p.getValue();
       Object redacted;
       if (rule != null) {
-        redacted = apply(value, rule, field, notes);
+        redacted = apply(value, rule, paramField(index), notes);
       } else if (scope.failClosed
           && !scope.allowParamIndexes.contains(p.getIndex())
           && !scope.allowParamNames.contains(p.getName())) {
-        redacted = drop(value, field, notes);
+        redacted = drop(value, paramField(index), notes);
       } else {
-        redacted = scan(value, p.getName(), field, scope, notes);
+        redacted = scan(value, p.getName(), () -> paramField(index), scope, notes);
       }
       if (redacted != value && out == null) {
         out = new ArrayList<>(params);
@@ -473,6 +473,11 @@ public final class EventRedactor {
       }
     }
     return out == null ? params : out;
+  }
+
+  /** A parameter's field in notes; made only for a note (a scan usually finds nothing). */
+  private static String paramField(int index) {
+    return "jdbc.param[" + index + "]";
   }
 
   private ResultSetData resultSet(ResultSetData rs, Scope scope, Notes notes) {
@@ -510,7 +515,8 @@ public final class EventRedactor {
         } else if (denied[c]) {
           x = drop(v, fields[c], notes);
         } else {
-          x = scan(v, names[c], fields[c], scope, notes);
+          String field = fields[c];
+          x = scan(v, names[c], () -> field, scope, notes);
         }
         if (x != v) {
           if (newRow == null) {
@@ -535,16 +541,19 @@ public final class EventRedactor {
     boolean keyed =
         v.getSource() == ValueSource.ENVIRONMENT || v.getSource() == ValueSource.SYSTEM_PROPERTY;
     String key = v.getKey();
-    String field = (v.getSource() == ValueSource.SYSTEM_PROPERTY ? "sysprop." : "env.") + key;
+    NoteField field =
+        keyed
+            ? () -> (v.getSource() == ValueSource.SYSTEM_PROPERTY ? "sysprop." : "env.") + key
+            : () -> "value";
     Object value = v.getValue();
     Object redacted;
     Scope.Rule rule = keyed && key != null ? scope.env.get(key) : null;
     if (rule != null) {
-      redacted = apply(value, rule, field, notes);
+      redacted = apply(value, rule, field.resolve(), notes);
     } else if (keyed && scope.failClosed && !scope.allowEnv.contains(key)) {
-      redacted = drop(value, field, notes);
+      redacted = drop(value, field.resolve(), notes);
     } else {
-      redacted = scan(value, key, keyed ? field : "value", scope, notes);
+      redacted = scan(value, key, field, scope, notes);
     }
     return redacted == value ? v : new ValueRead(v.getSource(), v.getSite(), key, redacted);
   }
@@ -631,12 +640,13 @@ public final class EventRedactor {
     return null;
   }
 
-  private static Object scan(Object value, String context, String field, Scope scope, Notes notes) {
+  private static Object scan(
+      Object value, String context, NoteField field, Scope scope, Notes notes) {
     if (!(value instanceof CharSequence)) {
       return value;
     }
     String s = value.toString();
-    String r = scope.text.redact(s, context, () -> field, notes);
+    String r = scope.text.redact(s, context, field, notes);
     return r == s ? value : r;
   }
 
