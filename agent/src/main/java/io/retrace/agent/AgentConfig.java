@@ -1,5 +1,6 @@
 package io.retrace.agent;
 
+import io.retrace.agent.publish.FileSink;
 import io.retrace.schemas.config.Config;
 import io.retrace.schemas.config.ConfigSources;
 import io.retrace.schemas.config.ConfigSpec;
@@ -24,6 +25,7 @@ public record AgentConfig(
     String registry,
     String recording,
     Path out,
+    FileSink.Compression outCodec,
     boolean control,
     String controlKey,
     int adminPort,
@@ -74,6 +76,12 @@ public record AgentConfig(
           s -> s.isEmpty() ? s : RecordingIds.requireValid(s));
   private static final Setting<String> OUT =
       SPEC.string("out", "", "Write events to this Avro container file instead of Kafka.");
+  private static final Setting<FileSink.Compression> OUT_CODEC =
+      SPEC.enumeration(
+          "out.codec",
+          FileSink.Compression.class,
+          FileSink.Compression.ZSTANDARD,
+          "Compression of the out= file: zstandard, or deflate (read by every Avro reader).");
   private static final Setting<Boolean> CONTROL =
       SPEC.bool("control", false, "Follow signed capture commands on retrace.control.");
   private static final Setting<String> CONTROL_KEY =
@@ -168,6 +176,7 @@ public record AgentConfig(
         c.get(REGISTRY),
         c.get(RECORDING),
         c.get(OUT).isEmpty() ? null : Path.of(c.get(OUT)),
+        c.get(OUT_CODEC),
         c.get(CONTROL),
         c.get(CONTROL_KEY),
         c.get(ADMIN_PORT),

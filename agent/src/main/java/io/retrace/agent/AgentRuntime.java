@@ -454,7 +454,7 @@ public final class AgentRuntime {
 
   private static EventSink sink(AgentConfig config, AgentMetrics metrics) throws Exception {
     if (config.out() != null) {
-      return new FileSink(config.out());
+      return new FileSink(config.out(), config.outCodec());
     }
     if (config.bootstrap().isEmpty()) {
       throw new IllegalArgumentException(

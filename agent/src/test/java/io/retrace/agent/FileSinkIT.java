@@ -2,6 +2,7 @@ package io.retrace.agent;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.retrace.schemas.event.EventKind;
 import io.retrace.schemas.event.HttpExchange;
@@ -16,6 +17,7 @@ import io.retrace.schemas.event.ValueSource;
 import io.retrace.testkit.AgentProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,6 +189,39 @@ class FileSinkIT {
     assertThat(select.getResultSet().getRows().get(0).get(0)).isEqualTo(uuid);
     assertThat(((HttpExchange) only(readSession, EventKind.HTTP_SERVER).getPayload()).getStatus())
         .isEqualTo(200);
+  }
+
+  @Test
+  void whereZstdCannotLoadTheFileIsWrittenWithDeflateAndNothingIsLost() throws Exception {
+    // zstd-jni loads its native library from this path when it is set: one that does not exist
+    // stands for a platform the agent carries no library for, or a temporary directory that
+    // cannot hold one.
+    Path out = dir.resolve("deflate.avro");
+    HttpResponse<String> created;
+    String output;
+    try (AgentProcess app =
+        AgentProcess.start(
+            dir,
+            "service=orders,recording=rec-deflate,out=" + out,
+            "-DZstdNativePath=" + dir.resolve("no-such-libzstd.so"))) {
+      created = app.post("/orders", "req-deflate", "{\"product\":1,\"qty\":2}");
+      // The sink opens once the service has started (the agent waits for it to go quiet).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.output().contains("the recording file is compressed with deflate"));
+      assertThat(app.stop()).as(app.output()).isIn(0, 143);
+      output = app.output();
+    }
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(output).containsOnlyOnce("Retrace: zstd is not available here");
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(out.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      assertThat(reader.getMetaString("avro.codec")).isEqualTo("deflate");
+    }
+    List<RecordedEvent> session = session(read(out), "req-deflate");
+    assertThat(kind(session, EventKind.HTTP_SERVER)).hasSize(1);
+    assertThat(kind(session, EventKind.HTTP_CLIENT)).hasSize(1);
+    assertThat(kind(session, EventKind.JDBC)).hasSize(2);
   }
 
   static List<RecordedEvent> read(Path file) throws Exception {

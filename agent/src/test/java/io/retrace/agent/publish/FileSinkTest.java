@@ -15,6 +15,7 @@ import io.retrace.schemas.event.ThreadInfo;
 import io.retrace.schemas.event.ValueRead;
 import io.retrace.schemas.event.ValueSource;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,11 +48,47 @@ class FileSinkTest {
                     List.of(1L),
                     7L,
                     null)));
-    try (FileSink sink = new FileSink(file)) {
+    try (FileSink sink = new FileSink(file, FileSink.Compression.ZSTANDARD)) {
       sink.write(events);
     }
 
     assertThat(read(file)).isEqualTo(events);
+    assertThat(codec(file)).isEqualTo("zstandard");
+  }
+
+  @Test
+  void blocksAfterTheFirstAreReadBackToo() throws Exception {
+    // The zstd codec reuses its output array from block to block (Avro cuts a block every ~64 KB):
+    // a block written from a stale or shorter array would not decompress, or decode as other
+    // events.
+    Path file = dir.resolve("many.avro");
+    List<RecordedEvent> events = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      String value = "u-" + i + "-" + "x".repeat(i % 97);
+      events.add(event(i, EventKind.VALUE_READ, new ValueRead(ValueSource.UUID, "s", null, value)));
+    }
+    try (FileSink sink = new FileSink(file, FileSink.Compression.ZSTANDARD)) {
+      sink.write(events.subList(0, 1_000));
+      sink.flush();
+      sink.write(events.subList(1_000, 3_000));
+    }
+
+    assertThat(read(file)).isEqualTo(events);
+    assertThat(Files.size(file)).isLessThan(120_000);
+  }
+
+  @Test
+  void deflateIsWrittenWhenAsked() throws Exception {
+    Path file = dir.resolve("deflate.avro");
+    List<RecordedEvent> events =
+        List.of(event(1, EventKind.VALUE_READ, new ValueRead(ValueSource.UUID, "s", null, "u-1")));
+    try (FileSink sink = new FileSink(file, FileSink.Compression.DEFLATE)) {
+      assertThat(sink.codec()).isEqualTo("deflate");
+      sink.write(events);
+    }
+
+    assertThat(read(file)).isEqualTo(events);
+    assertThat(codec(file)).isEqualTo("deflate");
   }
 
   @Test
@@ -60,7 +97,7 @@ class FileSinkTest {
     // encoding leaves such events to the datum writer.
     Path file = dir.resolve("decimal.avro");
     RecordedEvent decimal = update(new BigDecimal("1.50"));
-    try (FileSink sink = new FileSink(file)) {
+    try (FileSink sink = new FileSink(file, FileSink.Compression.ZSTANDARD)) {
       sink.write(List.of(decimal, update(7L)));
     }
 
@@ -93,6 +130,13 @@ class FileSinkTest {
       reader.forEach(out::add);
     }
     return out;
+  }
+
+  private static String codec(Path file) throws Exception {
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      return reader.getMetaString("avro.codec");
+    }
   }
 
   private static RecordedEvent event(long seq, EventKind kind, Object payload) {
