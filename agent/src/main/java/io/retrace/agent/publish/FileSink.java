@@ -13,7 +13,8 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Writes events to an Avro container file ({@code out=FILE}): recording on a laptop with no Kafka
- * at all. Any Avro tool reads the file; {@code retrace replay --from FILE} will too.
+ * at all. Avro tools read the file (those with zstd support, or any with {@code
+ * out.codec=deflate}); {@code retrace replay --from FILE} will too.
  *
  * <p>Blocks are compressed ({@code out.codec}) with zstd at level 1 by default: on the order
  * service's events it takes a third of deflate's time per byte (deflate at level 1 was a third of
