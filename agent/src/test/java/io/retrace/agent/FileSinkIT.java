@@ -224,6 +224,46 @@ class FileSinkIT {
     assertThat(kind(session, EventKind.JDBC)).hasSize(2);
   }
 
+  @Test
+  void onJava24AndLaterZstdLoadsOnlyWithNativeAccessEnabledAndTheJvmNeverWarns() throws Exception {
+    // JNI is restricted since Java 24 (JEP 472): a library loaded without native access enabled
+    // makes the JVM print warnings on the application's console.
+    Path jdk = Path.of(System.getProperty("retrace.app.java.home"));
+    assertThat(jdk.resolve("bin/java")).as("a Java 24+ JDK to run the application on").exists();
+    assertThat(codecOnJava(jdk, "plain")).isEqualTo("deflate");
+    assertThat(codecOnJava(jdk, "native", "--enable-native-access=ALL-UNNAMED"))
+        .isEqualTo("zstandard");
+  }
+
+  private String codecOnJava(Path jdk, String name, String... jvmOptions) throws Exception {
+    Path out = dir.resolve(name + ".avro");
+    String output;
+    try (AgentProcess app =
+        AgentProcess.start(
+            dir,
+            jdk,
+            "service=orders,recording=rec-" + name + ",out=" + out,
+            List.of(),
+            "io.retrace.examples.orders.OrdersService",
+            jvmOptions)) {
+      assertThat(app.post("/orders", "req-" + name, "{\"product\":1,\"qty\":2}").statusCode())
+          .isEqualTo(201);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.output().contains("Retrace recording rec-" + name + " started"));
+      assertThat(app.stop()).as(app.output()).isIn(0, 143);
+      output = app.output();
+    }
+    assertThat(output)
+        .doesNotContain("WARNING: A restricted method")
+        .doesNotContain("WARNING: java.lang.System::load");
+    assertThat(kind(session(read(out), "req-" + name), EventKind.JDBC)).hasSize(2);
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(out.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      return reader.getMetaString("avro.codec");
+    }
+  }
+
   static List<RecordedEvent> read(Path file) throws Exception {
     List<RecordedEvent> events = new ArrayList<>();
     try (DataFileReader<RecordedEvent> reader =

@@ -21,8 +21,9 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * the publisher thread) and shrinks them 9.6-fold against deflate's 8.2. Reading the file then
  * needs zstd support (Avro with {@code zstd-jni}, fastavro with {@code zstandard}); {@code
  * out.codec=deflate} writes what every Avro reader reads. Where zstd's native library cannot load
- * (a platform the agent carries no library for, a temporary directory that cannot hold one), the
- * sink says so once and writes deflate.
+ * (a platform the agent carries no library for, a temporary directory that cannot hold one), or
+ * would make the JVM warn (Java 24+ without native access enabled), the sink says so once and
+ * writes deflate.
  */
 public final class FileSink implements EventSink {
   private static final Logger log = Logger.getLogger(FileSink.class.getName());
@@ -72,6 +73,14 @@ public final class FileSink implements EventSink {
   }
 
   private static ZstdBlockCodec zstdIfItLoads() {
+    if (!nativeAccessEnabled()) {
+      log.log(
+          Level.INFO,
+          "Retrace: zstd's native library needs --enable-native-access=ALL-UNNAMED on Java 24 and"
+              + " later, where the JVM otherwise warns on the console that it was loaded; the"
+              + " recording file is compressed with deflate");
+      return null;
+    }
     try {
       return new ZstdBlockCodec(LEVEL);
     } catch (LinkageError | RuntimeException e) {
@@ -81,6 +90,24 @@ public final class FileSink implements EventSink {
               + " deflate",
           e.toString());
       return null;
+    }
+  }
+
+  /**
+   * Whether the agent's class loader may load a native library without the JVM printing a warning
+   * on the application's console: always before Java 24, where JNI became restricted (JEP 472), and
+   * then only with {@code --enable-native-access=ALL-UNNAMED}. The agent never prints into the
+   * application's output; it writes deflate instead.
+   */
+  static boolean nativeAccessEnabled() {
+    if (Runtime.version().feature() < 24) {
+      return true;
+    }
+    try {
+      Module agent = FileSink.class.getModule();
+      return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(agent);
+    } catch (ReflectiveOperationException e) {
+      return false;
     }
   }
 
