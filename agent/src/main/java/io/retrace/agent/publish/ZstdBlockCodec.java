@@ -17,8 +17,8 @@ import org.apache.avro.file.DataFileConstants;
  * <p>zstd-jni is not relocated in the agent jar (JNI binds its native methods to their class
  * names): {@link io.retrace.agent.AgentClassLoader} loads it beside the rest of the agent, out of
  * the application's sight, and its native library is unpacked to a temporary file of its own, so an
- * application with its own zstd-jni is not affected. Where that library cannot load, constructing
- * this codec throws a {@link LinkageError}, and {@link FileSink} falls back to deflate.
+ * application with its own zstd-jni is not affected. Where that library cannot load or its first
+ * block fails, constructing this codec throws, and {@link FileSink} falls back to deflate.
  */
 final class ZstdBlockCodec extends Codec implements AutoCloseable {
   private final int level;
@@ -26,9 +26,10 @@ final class ZstdBlockCodec extends Codec implements AutoCloseable {
   private byte[] out = new byte[0];
 
   /**
-   * Loads the native library on first use, and compresses a first block: throws {@link
+   * Loads the native library on first use, and compresses a first block: throws a {@link
    * LinkageError} where the library cannot load or lacks a method (one of another version, named by
-   * the application's {@code -DZstdNativePath}), so that no block fails later.
+   * the application's {@code -DZstdNativePath}), or the block's exception, so that no block of the
+   * file fails later.
    */
   ZstdBlockCodec(int level) {
     this.level = level;
