@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileConstants;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 
@@ -73,7 +74,7 @@ public final class FileSink implements EventSink {
   }
 
   private static ZstdBlockCodec zstdIfItLoads() {
-    if (!nativeAccessEnabled()) {
+    if (!ZstdBlockCodec.nativeAccessEnabled()) {
       log.log(
           Level.INFO,
           "Retrace: zstd's native library needs --enable-native-access=ALL-UNNAMED on Java 24 and"
@@ -93,27 +94,9 @@ public final class FileSink implements EventSink {
     }
   }
 
-  /**
-   * Whether the agent's class loader may load a native library without the JVM printing a warning
-   * on the application's console: always before Java 24, where JNI became restricted (JEP 472), and
-   * then only with {@code --enable-native-access=ALL-UNNAMED}. The agent never prints into the
-   * application's output; it writes deflate instead.
-   */
-  static boolean nativeAccessEnabled() {
-    if (Runtime.version().feature() < 24) {
-      return true;
-    }
-    try {
-      Module agent = FileSink.class.getModule();
-      return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(agent);
-    } catch (ReflectiveOperationException e) {
-      return false;
-    }
-  }
-
   /** The codec the file's blocks are written with, as Avro names it. */
   public String codec() {
-    return zstd != null ? zstd.getName() : "deflate";
+    return zstd != null ? zstd.getName() : DataFileConstants.DEFLATE_CODEC;
   }
 
   @Override

@@ -47,6 +47,24 @@ final class ZstdBlockCodec extends Codec implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the agent's class loader may load a native library without the JVM printing a warning
+   * on the application's console: always before Java 24, where JNI became restricted (JEP 472), and
+   * then only with {@code --enable-native-access=ALL-UNNAMED}. The agent never prints into the
+   * application's output.
+   */
+  static boolean nativeAccessEnabled() {
+    if (Runtime.version().feature() < 24) {
+      return true;
+    }
+    try {
+      Module agent = ZstdBlockCodec.class.getModule();
+      return (Boolean) Module.class.getMethod("isNativeAccessEnabled").invoke(agent);
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
   /** A factory that hands out this codec (a data file writer asks it once). */
   CodecFactory factory() {
     return new CodecFactory() {
@@ -62,25 +80,20 @@ final class ZstdBlockCodec extends Codec implements AutoCloseable {
     return DataFileConstants.ZSTANDARD_CODEC;
   }
 
-  /** Compresses a block; the result is valid until the next call. */
+  /**
+   * Compresses a block, which Avro's writer hands over as a wrapped array; the result is valid
+   * until the next call.
+   */
   @Override
   public ByteBuffer compress(ByteBuffer block) {
     int length = block.remaining();
-    byte[] src;
-    int offset;
-    if (block.hasArray()) {
-      src = block.array();
-      offset = block.arrayOffset() + block.position();
-    } else {
-      src = new byte[length];
-      block.duplicate().get(src);
-      offset = 0;
-    }
     int bound = (int) Zstd.compressBound(length);
     if (out.length < bound) {
       out = new byte[bound];
     }
-    int written = context.compressByteArray(out, 0, out.length, src, offset, length);
+    int written =
+        context.compressByteArray(
+            out, 0, out.length, block.array(), block.arrayOffset() + block.position(), length);
     return ByteBuffer.wrap(out, 0, written);
   }
 
@@ -97,11 +110,6 @@ final class ZstdBlockCodec extends Codec implements AutoCloseable {
   @Override
   public int hashCode() {
     return Integer.hashCode(level);
-  }
-
-  @Override
-  public String toString() {
-    return getName() + "-" + level;
   }
 
   /** Frees the native context. */
