@@ -79,6 +79,7 @@ public final class AgentMain {
           "HttpServerAdvice$Container",
           "HttpClientAdvice",
           "HttpClientAdvice$Send",
+          "HttpClientAdvice$Response",
           "HttpClientAdvice$UrlConnectionStream",
           "JdbcAdvice",
           "JdbcAdvice$Prepare",

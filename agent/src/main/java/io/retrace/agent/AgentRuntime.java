@@ -84,6 +84,7 @@ public final class AgentRuntime {
           "io.retrace.agent.bootstrap.JdbcAdvice$Execute",
           "io.retrace.agent.bootstrap.JdbcAdvice$Parameter",
           "io.retrace.agent.bootstrap.HttpClientAdvice$Send",
+          "io.retrace.agent.bootstrap.HttpClientAdvice$Response",
           "io.retrace.agent.bootstrap.HttpServerAdvice$Container",
           "io.retrace.agent.bootstrap.HttpServerAdvice$Handle");
 

@@ -53,6 +53,9 @@ public interface Hooks {
 
   void clientExit(Object handle, Object response, Throwable thrown);
 
+  /** The exchange's future of the outbound request this thread is sending has been made. */
+  void clientResponse(Object future);
+
   /**
    * {@code HttpURLConnection.getOutputStream} ({@code output}) or {@code getInputStream} is called;
    * returns a handle, or null.
@@ -136,6 +139,9 @@ public interface Hooks {
 
         @Override
         public void clientExit(Object handle, Object response, Throwable thrown) {}
+
+        @Override
+        public void clientResponse(Object future) {}
 
         @Override
         public Object urlConnectionEnter(Object connection, boolean output) {

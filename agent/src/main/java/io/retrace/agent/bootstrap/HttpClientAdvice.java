@@ -35,6 +35,24 @@ public final class HttpClientAdvice {
   }
 
   /**
+   * After {@code MultiExchange.responseAsync(executor)}, which {@code send} and {@code sendAsync}
+   * call: the exchange's own future, completed on the client's threads. {@code sendAsync} returns a
+   * later stage, which the JDK completes through {@code CompletableFuture}'s default executor; on a
+   * machine with two cores that starts a thread per call, and a capture there would take a new
+   * allocation buffer of its own each time (see {@code HttpClientAdapter#response}).
+   */
+  public static final class Response {
+    private Response() {}
+
+    @OnExit
+    public static void exit(@Return Object future) {
+      if (Dispatch.mode != Dispatch.OFF) {
+        Dispatch.hooks.clientResponse(future);
+      }
+    }
+  }
+
+  /**
    * Around {@code HttpURLConnection.getOutputStream()} and {@code getInputStream()}: the returned
    * streams copy the request body as it is written, and record the exchange as the response is
    * read.

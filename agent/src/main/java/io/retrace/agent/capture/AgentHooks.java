@@ -227,6 +227,20 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
+  public void clientResponse(Object future) {
+    if (!Dispatch.enter()) {
+      return;
+    }
+    try {
+      client.response(future);
+    } catch (Throwable t) {
+      failed("http client", t);
+    } finally {
+      Dispatch.exit();
+    }
+  }
+
+  @Override
   public Object urlConnectionEnter(Object connection, boolean output) {
     if (!Dispatch.enter()) {
       return null;

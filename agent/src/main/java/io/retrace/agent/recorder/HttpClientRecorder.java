@@ -1,5 +1,6 @@
 package io.retrace.agent.recorder;
 
+import static io.retrace.agent.weave.Matchers.named;
 import static io.retrace.agent.weave.Matchers.namedOneOf;
 import static io.retrace.agent.weave.Matchers.takesArguments;
 
@@ -19,6 +20,10 @@ public final class HttpClientRecorder implements Recorder {
         Target.named("jdk.internal.net.http.HttpClientImpl")
             .advice(
                 namedOneOf("send", "sendAsync").and(takesArguments(2)),
-                HttpClientAdvice.Send.class));
+                HttpClientAdvice.Send.class),
+        // Where the JDK has no such method, the call is recorded when sendAsync's future completes.
+        Target.named("jdk.internal.net.http.MultiExchange")
+            .advice(
+                named("responseAsync").and(takesArguments(1)), HttpClientAdvice.Response.class));
   }
 }
