@@ -72,6 +72,34 @@ class OutboundBodiesIT {
     }
   }
 
+  /**
+   * A {@code sendAsync} that fails (connection refused) is recorded with the exception the
+   * application's future failed with, the cause its {@code join()} gives, not a {@code
+   * CompletionException} wrapping it.
+   */
+  @Test
+  void aFailedAsyncCallRecordsTheExceptionTheApplicationsFutureFailedWith() throws Exception {
+    Path out = dir.resolve("events.avro");
+    String seen;
+    try (AgentProcess app =
+        AgentProcess.start(
+            dir,
+            Path.of(System.getProperty("java.home")),
+            "service=relay,recording=rec-unreachable,out=" + out,
+            List.of(System.getProperty("retrace.test.classes")),
+            RelayService.class.getName())) {
+      seen = app.post("/unreachable", "refused", "{}").body();
+      app.stop();
+    }
+    assertThat(seen).isEqualTo("\"java.net.ConnectException\"");
+    RecordedEvent call =
+        FileSinkIT.only(FileSinkIT.session(FileSinkIT.read(out), "refused"), EventKind.HTTP_CLIENT);
+    HttpExchange exchange = (HttpExchange) call.getPayload();
+    assertThat(exchange.getUrl()).endsWith("/gone");
+    assertThat(exchange.getStatus()).isNull();
+    assertThat(exchange.getError().getType()).isEqualTo("java.net.ConnectException");
+  }
+
   private static Map<String, HttpExchange> outbound(List<RecordedEvent> session) {
     return FileSinkIT.kind(session, EventKind.HTTP_CLIENT).stream()
         .map(e -> (HttpExchange) e.getPayload())

@@ -6,21 +6,24 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 
 /**
  * A service whose {@code POST /relay} sends the body it receives on to its own {@code /echo}: with
  * {@code java.net.http.HttpClient} from memory ({@code BodyPublishers.ofByteArray}), from a stream
  * ({@code ofInputStream}) and from a file ({@code ofFile}, through {@code sendAsync}), and with
- * {@code HttpURLConnection} (written to {@code getOutputStream}). Main argument: the port (0 for
- * any).
+ * {@code HttpURLConnection} (written to {@code getOutputStream}); {@code POST /unreachable} sends
+ * with {@code sendAsync} to a port nothing listens on. Main argument: the port (0 for any).
  */
 public final class RelayService {
   private RelayService() {}
@@ -75,6 +78,26 @@ public final class RelayService {
             Thread.currentThread().interrupt();
             ex.sendResponseHeaders(500, -1);
           }
+        });
+    server.createContext(
+        "/unreachable",
+        ex -> {
+          // sendAsync to a port nothing listens on; answers with the cause join() gives.
+          int closed;
+          try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+          }
+          Throwable failure =
+              client
+                  .sendAsync(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + closed + "/gone"))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .handle((response, error) -> error)
+                  .join();
+          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+          respond(
+              ex, ("\"" + (cause == null ? "none" : cause.getClass().getName()) + "\"").getBytes());
         });
     // Its own pool: /relay waits for /echo on the same server.
     server.setExecutor(Executors.newFixedThreadPool(4));

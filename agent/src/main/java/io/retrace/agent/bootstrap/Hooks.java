@@ -47,9 +47,9 @@ public interface Hooks {
   /**
    * An outbound HTTP request is about to be sent; returns {handle for {@link #clientExit}, the
    * request the client should send (the same, or a copy whose body the agent reads as it goes)}, or
-   * null.
+   * null. {@code async}: {@code sendAsync}, whose caller goes on before the exchange completes.
    */
-  Object[] clientEnter(Object request);
+  Object[] clientEnter(Object request, boolean async);
 
   void clientExit(Object handle, Object response, Throwable thrown);
 
@@ -133,7 +133,7 @@ public interface Hooks {
         public void servletExit(Object handle, Throwable thrown) {}
 
         @Override
-        public Object[] clientEnter(Object request) {
+        public Object[] clientEnter(Object request, boolean async) {
           return null;
         }
 

@@ -21,8 +21,10 @@ public final class HttpClientAdvice {
 
     /** {@code [handle, request]}: the client sends the request the agent hands back. */
     @OnEnter(replacesArguments = 0)
-    public static Object[] enter(@Argument(0) Object request) {
-      return Dispatch.mode == Dispatch.OFF ? null : Dispatch.hooks.clientEnter(request);
+    public static Object[] enter(@Argument(0) Object request, @Site("#m") String method) {
+      return Dispatch.mode == Dispatch.OFF
+          ? null
+          : Dispatch.hooks.clientEnter(request, method.equals("sendAsync"));
     }
 
     @OnExit(onThrowable = true)

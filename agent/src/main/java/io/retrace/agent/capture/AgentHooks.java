@@ -198,12 +198,12 @@ public final class AgentHooks implements Hooks {
   }
 
   @Override
-  public Object[] clientEnter(Object request) {
+  public Object[] clientEnter(Object request, boolean async) {
     if (!Dispatch.enter()) {
       return null;
     }
     try {
-      return client.enter(request);
+      return client.enter(request, async);
     } catch (Throwable t) {
       failed("http client", t);
       return null;

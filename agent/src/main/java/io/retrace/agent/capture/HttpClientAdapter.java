@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 
 /**
@@ -58,6 +59,7 @@ public final class HttpClientAdapter {
     final long callId;
     final long parent;
     final long startNanos;
+    final boolean async;
 
     /** Set by {@link #response} on the sending thread: the exchange's future records the call. */
     boolean recordsOnExchange;
@@ -69,7 +71,8 @@ public final class HttpClientAdapter {
         SessionContext ctx,
         long callId,
         long parent,
-        long startNanos) {
+        long startNanos,
+        boolean async) {
       this.request = request;
       this.requestBody = requestBody;
       this.tee = tee;
@@ -77,6 +80,7 @@ public final class HttpClientAdapter {
       this.callId = callId;
       this.parent = parent;
       this.startNanos = startNanos;
+      this.async = async;
     }
 
     /** The request body, if it was in memory or went through the tee to its end; else null. */
@@ -89,7 +93,7 @@ public final class HttpClientAdapter {
    * {@code [handle, request]}: the request the client goes on with, which is the application's own
    * or a copy whose body is teed; null when this call is not recorded.
    */
-  Object[] enter(Object requestObject) {
+  Object[] enter(Object requestObject, boolean async) {
     SessionContext ctx = SessionContext.current();
     if (ctx != null ? ctx.inDependency : sending.get() != null) {
       return null; // send calling sendAsync, or inside another dependency
@@ -122,7 +126,8 @@ public final class HttpClientAdapter {
             ctx,
             recorder.newCall(),
             ctx == null ? 0 : ctx.currentCall,
-            System.nanoTime());
+            System.nanoTime(),
+            async);
     SessionContext.enterDependency(ctx, call.callId);
     sending.set(call);
     return new Object[] {call, sent};
@@ -137,30 +142,47 @@ public final class HttpClientAdapter {
       return; // recorded when the exchange's own future completes (see response)
     }
     if (response instanceof CompletableFuture<?> future) {
-      future.whenComplete((r, error) -> record(call, r, error));
+      recordOnCompletion(call, future);
     } else {
       record(call, response, thrown);
     }
   }
 
   /**
-   * The exchange's own future of the call this thread is sending: the call is recorded when it
-   * completes, on the client's threads. {@code sendAsync} returns a later stage, completed through
-   * {@code CompletableFuture}'s default executor, which with a common pool of one thread (two
-   * cores) is a new thread per call. A capture there made each such thread allocate, and so take a
-   * thread-local allocation buffer of its own (~300 KB in the service benchmark) that it left
-   * unused when it ended: with the agent recording, the order service's young collections came four
-   * times as often. Done on the client's threads, which allocate anyway, the hop's threads allocate
-   * nothing, as without the agent.
+   * The exchange's own future of the {@code sendAsync} this thread is in: the call is recorded when
+   * it completes, on the client's threads ({@code send} records as it returns, on its caller's).
+   * {@code sendAsync} returns a later stage, completed through {@code CompletableFuture}'s default
+   * executor, which with a common pool of one thread (two cores) is a new thread per call. A
+   * capture there made each such thread allocate, and so take a thread-local allocation buffer of
+   * its own (~300 KB in the service benchmark) that it left unused when it ended: with the agent
+   * recording, the order service's young collections came four times as often. Done on the client's
+   * threads, which allocate anyway, the hop's threads allocate nothing, as without the agent.
    */
   void response(Object exchange) {
     Call call = sending.get();
     if (call != null
+        && call.async
         && !call.recordsOnExchange
         && exchange instanceof CompletableFuture<?> future) {
       call.recordsOnExchange = true;
-      future.whenComplete((r, error) -> record(call, r, error));
+      recordOnCompletion(call, future);
     }
+  }
+
+  /**
+   * Records {@code call} when {@code future} completes. A failure is recorded as the exception the
+   * exchange failed with, not the {@link CompletionException} a dependent stage wraps it in: the
+   * one the application's {@code join()} or {@code get()} gives as the cause.
+   */
+  private void recordOnCompletion(Call call, CompletableFuture<?> future) {
+    future.whenComplete(
+        (r, error) ->
+            record(
+                call,
+                r,
+                error instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause()
+                    : error));
   }
 
   private void record(Call call, Object responseObject, Throwable thrown) {
