@@ -9,6 +9,7 @@ import io.retrace.schemas.event.Header;
 import io.retrace.schemas.event.HttpExchange;
 import io.retrace.schemas.event.RecordedEvent;
 import io.retrace.testkit.AgentProcess;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,7 @@ class OutboundBodiesIT {
   @Test
   void recordsWhatTheApplicationSent() throws Exception {
     Path out = dir.resolve("events.avro");
-    try (AgentProcess app =
-        AgentProcess.start(
-            dir,
-            Path.of(System.getProperty("java.home")),
-            "service=relay,recording=rec-outbound,body.max.bytes=64,out=" + out,
-            List.of(System.getProperty("retrace.test.classes")),
-            RelayService.class.getName())) {
+    try (AgentProcess app = relay("recording=rec-outbound,body.max.bytes=64,out=" + out)) {
       assertThat(app.post("/relay", "small", SMALL).body())
           .as(app.output())
           .isEqualTo("\"relayed\"");
@@ -81,13 +76,7 @@ class OutboundBodiesIT {
   void aFailedAsyncCallRecordsTheExceptionTheApplicationsFutureFailedWith() throws Exception {
     Path out = dir.resolve("events.avro");
     String seen;
-    try (AgentProcess app =
-        AgentProcess.start(
-            dir,
-            Path.of(System.getProperty("java.home")),
-            "service=relay,recording=rec-unreachable,out=" + out,
-            List.of(System.getProperty("retrace.test.classes")),
-            RelayService.class.getName())) {
+    try (AgentProcess app = relay("recording=rec-unreachable,out=" + out)) {
       seen = app.post("/unreachable", "refused", "{}").body();
       app.stop();
     }
@@ -98,6 +87,16 @@ class OutboundBodiesIT {
     assertThat(exchange.getUrl()).endsWith("/gone");
     assertThat(exchange.getStatus()).isNull();
     assertThat(exchange.getError().getType()).isEqualTo("java.net.ConnectException");
+  }
+
+  /** {@link RelayService} with the agent, given its options after {@code service=relay}. */
+  private AgentProcess relay(String agentOptions) throws IOException {
+    return AgentProcess.start(
+        dir,
+        Path.of(System.getProperty("java.home")),
+        "service=relay," + agentOptions,
+        List.of(System.getProperty("retrace.test.classes")),
+        RelayService.class.getName());
   }
 
   private static Map<String, HttpExchange> outbound(List<RecordedEvent> session) {
