@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retrace.testkit.AgentProcess;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +19,10 @@ class AgentIsolationIT {
   @Test
   void theApplicationSeesNoneOfTheAgent() throws Exception {
     try (AgentProcess app =
-        AgentProcess.start(
+        TestServices.start(
             dir,
-            Path.of(System.getProperty("java.home")),
             "service=orders,recording=rec-isolation,out=" + dir.resolve("events.avro"),
-            List.of(System.getProperty("retrace.test.classes")),
-            PeekingApp.class.getName())) {
+            PeekingApp.class)) {
       assertThat(app.post("/orders", "req-isolation", "{\"product\":1,\"qty\":2}").statusCode())
           .isEqualTo(201);
       String output = app.output();

@@ -102,12 +102,7 @@ class ClockReadsIT {
   }
 
   private AgentProcess start(String agentArgs) throws Exception {
-    return AgentProcess.start(
-        dir,
-        Path.of(System.getProperty("java.home")),
-        "service=clock," + agentArgs,
-        List.of(System.getProperty("retrace.test.classes")),
-        ClockService.class.getName());
+    return TestServices.start(dir, "service=clock," + agentArgs, ClockService.class);
   }
 
   private static List<Object> millis(List<RecordedEvent> events) {

@@ -91,12 +91,7 @@ class OutboundBodiesIT {
 
   /** {@link RelayService} with the agent, given its options after {@code service=relay}. */
   private AgentProcess relay(String agentOptions) throws IOException {
-    return AgentProcess.start(
-        dir,
-        Path.of(System.getProperty("java.home")),
-        "service=relay," + agentOptions,
-        List.of(System.getProperty("retrace.test.classes")),
-        RelayService.class.getName());
+    return TestServices.start(dir, "service=relay," + agentOptions, RelayService.class);
   }
 
   private static Map<String, HttpExchange> outbound(List<RecordedEvent> session) {
