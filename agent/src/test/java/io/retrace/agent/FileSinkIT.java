@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * touches — on the request thread or a pool thread — is attributed to that request's session,
  * nested under its inbound call, with the values the application actually saw.
  */
-class FileSinkIT {
+public class FileSinkIT {
   @TempDir Path dir;
 
   @Test
@@ -214,10 +214,7 @@ class FileSinkIT {
     }
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(output).containsOnlyOnce("Retrace: zstd is not available here");
-    try (DataFileReader<RecordedEvent> reader =
-        new DataFileReader<>(out.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
-      assertThat(reader.getMetaString("avro.codec")).isEqualTo("deflate");
-    }
+    assertThat(codec(out)).isEqualTo("deflate");
     List<RecordedEvent> session = session(read(out), "req-deflate");
     assertThat(kind(session, EventKind.HTTP_SERVER)).hasSize(1);
     assertThat(kind(session, EventKind.HTTP_CLIENT)).hasSize(1);
@@ -258,19 +255,25 @@ class FileSinkIT {
         .doesNotContain("WARNING: A restricted method")
         .doesNotContain("WARNING: java.lang.System::load");
     assertThat(kind(session(read(out), "req-" + name), EventKind.JDBC)).hasSize(2);
-    try (DataFileReader<RecordedEvent> reader =
-        new DataFileReader<>(out.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
-      return reader.getMetaString("avro.codec");
-    }
+    return codec(out);
   }
 
-  static List<RecordedEvent> read(Path file) throws Exception {
+  /** The events of a recording file, in file order. */
+  public static List<RecordedEvent> read(Path file) throws Exception {
     List<RecordedEvent> events = new ArrayList<>();
     try (DataFileReader<RecordedEvent> reader =
         new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
       reader.forEach(events::add);
     }
     return events;
+  }
+
+  /** The codec a recording file's blocks are written with, as Avro names it. */
+  public static String codec(Path file) throws Exception {
+    try (DataFileReader<RecordedEvent> reader =
+        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
+      return reader.getMetaString("avro.codec");
+    }
   }
 
   static List<RecordedEvent> session(List<RecordedEvent> events, String session) {

@@ -1,5 +1,7 @@
 package io.retrace.agent.publish;
 
+import static io.retrace.agent.FileSinkIT.codec;
+import static io.retrace.agent.FileSinkIT.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retrace.schemas.event.Correlation;
@@ -21,8 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.file.DataFileReader;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,22 +121,6 @@ class FileSinkTest {
             List.of(1L),
             7L,
             null));
-  }
-
-  private static List<RecordedEvent> read(Path file) throws Exception {
-    List<RecordedEvent> out = new ArrayList<>();
-    try (DataFileReader<RecordedEvent> reader =
-        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
-      reader.forEach(out::add);
-    }
-    return out;
-  }
-
-  private static String codec(Path file) throws Exception {
-    try (DataFileReader<RecordedEvent> reader =
-        new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedEvent.class))) {
-      return reader.getMetaString("avro.codec");
-    }
   }
 
   private static RecordedEvent event(long seq, EventKind kind, Object payload) {
