@@ -107,6 +107,26 @@ public final class ServiceOverhead {
               0,
               0,
               work));
+      Result bare = without.get(round);
+      Result recorded = with.get(round);
+      // A round's own ratios, as it ends: a run takes minutes, and the spread between rounds says
+      // how far the medians below can be trusted on a machine shared with other work.
+      System.out.printf(
+          Locale.ROOT,
+          "round %d of %d, agent / none: %.0f / %.0f req/s (%.3f), p99 %.2f / %.2f ms (%.3f),"
+              + " CPU %.0f / %.0f ms/1000 req (%.3f); load average %s%n",
+          round + 1,
+          rounds,
+          recorded.requestsPerSecond,
+          bare.requestsPerSecond,
+          recorded.requestsPerSecond / bare.requestsPerSecond,
+          recorded.p99Millis,
+          bare.p99Millis,
+          recorded.p99Millis / bare.p99Millis,
+          recorded.cpuMillisPer1000,
+          bare.cpuMillisPer1000,
+          recorded.cpuMillisPer1000 / bare.cpuMillisPer1000,
+          loadAverage());
     }
     Result a = median(without);
     Result b = median(with);
@@ -122,7 +142,7 @@ public final class ServiceOverhead {
             ? String.format(
                 Locale.ROOT, "%.0f requests/s (open loop; latency from when each was due)", RATE)
             : CLIENTS + " clients",
-        Files.readString(Path.of("/proc/loadavg")).trim());
+        loadAverage());
     System.out.printf(
         Locale.ROOT,
         "no agent:   start-up %d ms, %.0f req/s, p99 %.2f ms, heap %d KB, CPU %.0f ms/1000 req"
@@ -221,6 +241,10 @@ public final class ServiceOverhead {
       process.destroy();
       process.waitFor();
     }
+  }
+
+  private static String loadAverage() throws java.io.IOException {
+    return Files.readString(Path.of("/proc/loadavg")).trim();
   }
 
   /** CPU time the service's process has used so far (all its threads, the agent's included). */
